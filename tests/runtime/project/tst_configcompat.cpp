@@ -16,7 +16,8 @@ private Q_SLOTS:
         const QString root = qEnvironmentVariable("KTX_FIXTURES");
         QVERIFY2(QFileInfo(root).isDir(), "KTX_FIXTURES must point at ktx-fixtures");
         int count = 0;
-        QDirIterator it(root + "/examples", {"ktx.yaml"}, QDir::Files, QDirIterator::Subdirectories);
+        QDirIterator it(root + "/examples", {"ktx.yaml"}, QDir::Files,
+                        QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
             auto loaded = ConfigLoader::loadFile(path);

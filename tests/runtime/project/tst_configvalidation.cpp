@@ -21,61 +21,90 @@ private Q_SLOTS:
         QTest::addColumn<QString>("fixContains");
 
         QTest::newRow("unknown backend")
-            << QByteArray("llm:\n  provider:\n    backend: nope\n") << "error" << "llm.provider.backend"
+            << QByteArray("llm:\n  provider:\n    backend: nope\n") << "error"
+            << "llm.provider.backend"
             << "Unsupported llm.provider.backend: nope" << 3 << 14 << "Use one of: none, anthropic";
         QTest::newRow("unknown top-level key")
-            << QByteArray("connections: {}\nmemory:\n  commit: true\n") << "warning" << "memory"
+            << QByteArray("connections: {}\nmemory:\n  commit: true\n") << "warning"
+            << "memory"
             << "Unsupported memory: unknown field (ignored)" << 2 << 1 << "it is ignored";
         QTest::newRow("unknown nested key")
-            << QByteArray("ingest:\n  workUnits:\n    stepBudgett: 10\n") << "warning" << "ingest.workUnits.stepBudgett"
-            << "Unsupported ingest.workUnits.stepBudgett: unknown field (ignored)" << 3 << 5 << "Delete it";
+            << QByteArray("ingest:\n  workUnits:\n    stepBudgett: 10\n") << "warning"
+            << "ingest.workUnits.stepBudgett"
+            << "Unsupported ingest.workUnits.stepBudgett: unknown field (ignored)" << 3 << 5
+            << "Delete it";
         QTest::newRow("not a number")
-            << QByteArray("ingest:\n  workUnits:\n    stepBudget: lots\n") << "error" << "ingest.workUnits.stepBudget"
-            << "ingest.workUnits.stepBudget: expected a whole number, got \"lots\"" << 3 << 17 << "between 1 and 1000";
+            << QByteArray("ingest:\n  workUnits:\n    stepBudget: lots\n") << "error"
+            << "ingest.workUnits.stepBudget"
+            << "ingest.workUnits.stepBudget: expected a whole number, got \"lots\"" << 3 << 17
+            << "between 1 and 1000";
         QTest::newRow("out of range")
-            << QByteArray("ingest:\n  workUnits:\n    maxConcurrency: 0\n") << "error" << "ingest.workUnits.maxConcurrency"
-            << "ingest.workUnits.maxConcurrency: 0 is out of range" << 3 << 21 << "between 1 and 64";
+            << QByteArray("ingest:\n  workUnits:\n    maxConcurrency: 0\n") << "error"
+            << "ingest.workUnits.maxConcurrency"
+            << "ingest.workUnits.maxConcurrency: 0 is out of range" << 3 << 21
+            << "between 1 and 64";
         QTest::newRow("bad boolean")
-            << QByteArray("scan:\n  relationships:\n    enabled: maybe\n") << "error" << "scan.relationships.enabled"
-            << "scan.relationships.enabled: expected true or false, got \"maybe\"" << 3 << 14 << "`true` or `false`";
-        QTest::newRow("bad enum")
-            << QByteArray("review:\n  mode: manual\n") << "error" << "review.mode"
-            << "review.mode: must be one of auto, review, got \"manual\"" << 2 << 9 << "Use one of: auto, review";
+            << QByteArray("scan:\n  relationships:\n    enabled: maybe\n") << "error"
+            << "scan.relationships.enabled"
+            << "scan.relationships.enabled: expected true or false, got \"maybe\"" << 3 << 14
+            << "`true` or `false`";
+        QTest::newRow("bad enum") << QByteArray("review:\n  mode: manual\n") << "error"
+                                  << "review.mode"
+                                  << "review.mode: must be one of auto, review, got \"manual\"" << 2
+                                  << 9 << "Use one of: auto, review";
         QTest::newRow("threshold above 1")
-            << QByteArray("scan:\n  relationships:\n    acceptThreshold: 1.5\n") << "error" << "scan.relationships.acceptThreshold"
-            << "scan.relationships.acceptThreshold: 1.5 is out of range" << 3 << 22 << "between 0 and 1";
+            << QByteArray("scan:\n  relationships:\n    acceptThreshold: 1.5\n") << "error"
+            << "scan.relationships.acceptThreshold"
+            << "scan.relationships.acceptThreshold: 1.5 is out of range" << 3 << 22
+            << "between 0 and 1";
         QTest::newRow("unknown model role")
-            << QByteArray("llm:\n  models:\n    fancy: x\n") << "error" << "llm.models.fancy"
+            << QByteArray("llm:\n  models:\n    fancy: x\n") << "error"
+            << "llm.models.fancy"
             << "llm.models.fancy: unknown key \"fancy\"" << 3 << 5 << "default, triage";
         QTest::newRow("connection without driver")
-            << QByteArray("connections:\n  w:\n    path: a.db\n") << "error" << "connections.w.driver"
+            << QByteArray("connections:\n  w:\n    path: a.db\n") << "error"
+            << "connections.w.driver"
             << "connections.w.driver: required" << 2 << 3 << "driver: sqlite";
         QTest::newRow("unknown driver")
-            << QByteArray("connections:\n  w:\n    driver: oracle\n") << "error" << "connections.w.driver"
+            << QByteArray("connections:\n  w:\n    driver: oracle\n") << "error"
+            << "connections.w.driver"
             << "Unsupported connections.w.driver: oracle" << 3 << 13 << "postgres";
         QTest::newRow("bad connection id")
-            << QByteArray("connections:\n  \"my db\":\n    driver: sqlite\n") << "error" << "connections.my db"
+            << QByteArray("connections:\n  \"my db\":\n    driver: sqlite\n") << "error"
+            << "connections.my db"
             << "connections.my db: invalid connection id \"my db\"" << 2 << 3 << "letters, digits";
-        QTest::newRow("bad port")
-            << QByteArray("connections:\n  pg:\n    driver: postgres\n    port: 99999\n") << "error" << "connections.pg.port"
-            << "connections.pg.port: 99999 is out of range" << 4 << 11 << "between 1 and 65535";
+        QTest::newRow("bad port") << QByteArray(
+            "connections:\n  pg:\n    driver: postgres\n    port: 99999\n")
+                                  << "error"
+                                  << "connections.pg.port"
+                                  << "connections.pg.port: 99999 is out of range" << 4 << 11
+                                  << "between 1 and 65535";
         QTest::newRow("schemas not a list")
-            << QByteArray("connections:\n  pg:\n    driver: postgres\n    schemas:\n      a: b\n") << "error" << "connections.pg.schemas"
-            << "connections.pg.schemas: expected a list, got a mapping" << 5 << 7 << "one `- item` per line";
+            << QByteArray("connections:\n  pg:\n    driver: postgres\n    schemas:\n      a: b\n")
+            << "error"
+            << "connections.pg.schemas"
+            << "connections.pg.schemas: expected a list, got a mapping" << 5 << 7
+            << "one `- item` per line";
         QTest::newRow("lookml missing repoUrl")
-            << QByteArray("connections:\n  looks:\n    driver: lookml\n") << "error" << "connections.looks.repoUrl"
+            << QByteArray("connections:\n  looks:\n    driver: lookml\n") << "error"
+            << "connections.looks.repoUrl"
             << "connections.looks.repoUrl: required" << 3 << 5 << "Add `repoUrl:`";
         QTest::newRow("vertex without location")
-            << QByteArray("llm:\n  provider:\n    backend: vertex\n    vertex:\n      project: p\n") << "error" << "llm.provider.vertex.location"
+            << QByteArray("llm:\n  provider:\n    backend: vertex\n    vertex:\n      project: p\n")
+            << "error"
+            << "llm.provider.vertex.location"
             << "llm.provider.vertex.location: required" << 5 << 7 << "Add `location:`";
         QTest::newRow("block where scalar expected")
-            << QByteArray("storage:\n  state:\n    - sqlite\n") << "error" << "storage.state"
+            << QByteArray("storage:\n  state:\n    - sqlite\n") << "error"
+            << "storage.state"
             << "storage.state: expected text, got a list" << 3 << 5 << "single value";
         QTest::newRow("top-level list")
-            << QByteArray("- a\n- b\n") << "error" << ""
+            << QByteArray("- a\n- b\n") << "error"
+            << ""
             << "ktx.yaml must contain a YAML object" << 1 << 1 << "top-level keys";
         QTest::newRow("parse error")
-            << QByteArray("connections:\n  w:\n    driver: sqlite\n   path: x\n") << "error" << ""
+            << QByteArray("connections:\n  w:\n    driver: sqlite\n   path: x\n") << "error"
+            << ""
             << "" << 4 << 4 << "YAML syntax";
     }
 
@@ -95,7 +124,8 @@ private Q_SLOTS:
         QCOMPARE(issue.severityName(), severity);
         QCOMPARE(issue.path, path);
         if (message.isEmpty())
-            QVERIFY2(issue.message.startsWith(QStringLiteral("ktx.yaml parse error: ")), qPrintable(issue.message));
+            QVERIFY2(issue.message.startsWith(QStringLiteral("ktx.yaml parse error: ")),
+                     qPrintable(issue.message));
         else
             QCOMPARE(issue.message, message);
         QCOMPARE(issue.line, line);
@@ -147,7 +177,8 @@ review:
   mode: review
 )";
         const LoadedConfig loaded = ConfigLoader::fromText(yaml);
-        QVERIFY2(loaded.issues.isEmpty(), loaded.issues.isEmpty() ? "" : qPrintable(loaded.issues.first().message));
+        QVERIFY2(loaded.issues.isEmpty(),
+                 loaded.issues.isEmpty() ? "" : qPrintable(loaded.issues.first().message));
         const ProjectConfig &c = loaded.config;
         QCOMPARE(c.connections.size(), 2);
         QCOMPARE(c.connections[0].id, QStringLiteral("warehouse"));
@@ -155,13 +186,13 @@ review:
         QCOMPARE(c.connections[0].field("host"), QStringLiteral("db.internal"));
         QVERIFY(c.connections[0].fields.value("context").toMap().contains("queryHistory"));
         QCOMPARE(c.connections[1].kind(), ConnectionKind::ContextSource);
-        QCOMPARE(c.databaseConnectionIds(), QStringList{"warehouse"});
-        QCOMPARE(c.contextSourceConnectionIds(), QStringList{"dbt_main"});
+        QCOMPARE(c.databaseConnectionIds(), QStringList {"warehouse"});
+        QCOMPARE(c.contextSourceConnectionIds(), QStringList {"dbt_main"});
         QCOMPARE(c.llm.backend, QStringLiteral("claude-code"));
         QCOMPARE(c.llm.modelFor("triage"), QStringLiteral("haiku"));
         QCOMPARE(c.llm.modelFor("curator"), QStringLiteral("sonnet")); // falls back to default
         QCOMPARE(c.llm.promptCaching.enabled, std::optional<bool>(false));
-        QCOMPARE(c.ingest.adapters, (QStringList{"live-database", "dbt"}));
+        QCOMPARE(c.ingest.adapters, (QStringList {"live-database", "dbt"}));
         QCOMPARE(c.ingest.embeddings.dimensions, 1536);
         QCOMPARE(c.ingest.stepBudget, 25);
         QCOMPARE(c.ingest.maxConcurrency, 3);
@@ -184,7 +215,8 @@ review:
 
     void invalidValueFallsBackToDefault()
     {
-        const LoadedConfig loaded = ConfigLoader::fromText("ingest:\n  workUnits:\n    stepBudget: lots\n    maxConcurrency: 2\n");
+        const LoadedConfig loaded = ConfigLoader::fromText(
+            "ingest:\n  workUnits:\n    stepBudget: lots\n    maxConcurrency: 2\n");
         QVERIFY(loaded.hasErrors());
         QCOMPARE(loaded.config.ingest.stepBudget, 40);
         QCOMPARE(loaded.config.ingest.maxConcurrency, 2);

@@ -65,7 +65,8 @@ private Q_SLOTS:
         qunsetenv("KTX_PROJECT_DIR");
         // nearest ktx.yaml upward
         auto r = ProjectLocator::resolve(QString(), nested);
-        QCOMPARE(r.dir, QDir(project).canonicalPath().isEmpty() ? project : QDir::cleanPath(project));
+        QCOMPARE(r.dir,
+                 QDir(project).canonicalPath().isEmpty() ? project : QDir::cleanPath(project));
         QCOMPARE(r.origin, ProjectLocator::Origin::Ancestor);
         QVERIFY(r.hasConfig);
         // working directory when nothing is found
@@ -92,16 +93,20 @@ private Q_SLOTS:
         QVERIFY(AtomicFile::write(path, "second version").ok());
         QCOMPARE(readAll(path), QByteArray("second version"));
         // no temporary files left behind
-        QCOMPARE(QDir(tmp.filePath("sub/dir")).entryList(QDir::Files | QDir::Hidden), QStringList{"file.txt"});
+        QCOMPARE(QDir(tmp.filePath("sub/dir")).entryList(QDir::Files | QDir::Hidden),
+                 QStringList {"file.txt"});
         // a folder that cannot be written: a clear error and the old content kept
-        QFile::setPermissions(tmp.filePath("sub/dir"), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(tmp.filePath("sub/dir"),
+                              QFileDevice::ReadOwner | QFileDevice::ExeOwner);
         if (::geteuid() != 0) { // root ignores permissions
             auto r = AtomicFile::write(path, "third");
             QVERIFY(!r.ok());
             QVERIFY(r.error().message.contains("file.txt"));
             QCOMPARE(readAll(path), QByteArray("second version"));
         }
-        QFile::setPermissions(tmp.filePath("sub/dir"), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(tmp.filePath("sub/dir"),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                  | QFileDevice::ExeOwner);
         // the target is a directory: refused, nothing changed
         QVERIFY(!AtomicFile::write(tmp.filePath("sub"), "x").ok());
         QVERIFY(QFileInfo(tmp.filePath("sub")).isDir());
@@ -114,13 +119,17 @@ private Q_SLOTS:
         QVERIFY(ref.ok());
         QCOMPARE(*ref, QStringLiteral("file:.ktx/secrets/anthropic-api-key"));
         const QString file = tmp.filePath(".ktx/secrets/anthropic-api-key");
-        const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
-                                                | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+        const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+            | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther
+            | QFileDevice::ExeOther;
         QCOMPARE(QFile::permissions(file) & others, QFileDevice::Permissions());
-        QVERIFY(QFile::permissions(file).testFlags(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
-        QCOMPARE(SecretRef::parse(*ref).resolve(tmp.path()).value(), QStringLiteral("sk-ant-secret-value-123"));
+        QVERIFY(
+            QFile::permissions(file).testFlags(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        QCOMPARE(SecretRef::parse(*ref).resolve(tmp.path()).value(),
+                 QStringLiteral("sk-ant-secret-value-123"));
         // the value is now masked in any text that passes the redactor
-        QCOMPARE(SecretRedactor::redact("key=sk-ant-secret-value-123!"), QStringLiteral("key=[redacted]!"));
+        QCOMPARE(SecretRedactor::redact("key=sk-ant-secret-value-123!"),
+                 QStringLiteral("key=[redacted]!"));
 
         QVERIFY(!SecretStore::store(tmp.path(), "../escape", "x1234").ok());
         QVERIFY(!SecretStore::store(tmp.path(), "multi", "a\nb").ok());
@@ -148,11 +157,13 @@ private Q_SLOTS:
         const QString dir = tmp.filePath("analytics/ktx");
         auto r = ProjectScaffold::create(dir, {});
         QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toText()));
-        for (const char *path : {"ktx.yaml", ".gitignore", "semantic-layer", "wiki/global", "raw-sources", ".ktx", ".git"})
+        for (const char *path : {"ktx.yaml", ".gitignore", "semantic-layer", "wiki/global",
+                                 "raw-sources", ".ktx", ".git"})
             QVERIFY2(QFileInfo::exists(dir + "/" + path), path);
         QVERIFY(readAll(dir + "/.gitignore").contains("/.ktx/"));
         QCOMPARE(git(dir, {"rev-parse", "--show-toplevel"}), QDir(dir).canonicalPath());
-        QCOMPARE(git(dir, {"log", "--format=%an <%ae>|%s"}), QStringLiteral("ktx <ktx@example.com>|Initialize ktx project: ktx"));
+        QCOMPARE(git(dir, {"log", "--format=%an <%ae>|%s"}),
+                 QStringLiteral("ktx <ktx@example.com>|Initialize ktx project: ktx"));
         QCOMPARE(git(dir, {"branch", "--show-current"}), QStringLiteral("main"));
         git(dir, {"fsck", "--strict"}, &code);
         QCOMPARE(code, 0);
@@ -170,7 +181,8 @@ private Q_SLOTS:
         QCOMPARE(foreign.error().code, QStringLiteral("foreign_repository"));
         const QString busy = tmp.filePath("busy");
         writeFile(busy + "/notes.txt", "mine");
-        QCOMPARE(ProjectScaffold::create(busy, {}).error().code, QStringLiteral("folder_not_empty"));
+        QCOMPARE(ProjectScaffold::create(busy, {}).error().code,
+                 QStringLiteral("folder_not_empty"));
         ProjectScaffold::Options allow;
         allow.allowNonEmpty = true;
         QVERIFY(ProjectScaffold::create(busy, allow).ok());
@@ -200,7 +212,7 @@ private Q_SLOTS:
         p.fields.insert("projectName", "shop");
         QVERIFY(p.save(tmp.path()).ok());
         const SetupProgress q = SetupProgress::load(tmp.path());
-        QCOMPARE(q.completedSteps, (QStringList{"project", "llm"}));
+        QCOMPARE(q.completedSteps, (QStringList {"project", "llm"}));
         QCOMPARE(q.currentPage, QStringLiteral("summary"));
         QCOMPARE(q.fields.value("projectName").toString(), QStringLiteral("shop"));
         QVERIFY(readAll(tmp.filePath(".ktx/setup/state.json")).contains("\"completed_steps\""));
@@ -221,13 +233,21 @@ private Q_SLOTS:
         QCOMPARE(readAll(dir + "/ktx.yaml"), before);
 
         auto good = ConfigEditor::open(dir);
-        QVERIFY(good->setConnection("shop", YamlValue::mapping().insert("driver", YamlValue::string("sqlite"))
-                                                .insert("path", YamlValue::string("shop.db"))).ok());
+        QVERIFY(good->setConnection("shop",
+                                    YamlValue::mapping()
+                                        .insert("driver", YamlValue::string("sqlite"))
+                                        .insert("path", YamlValue::string("shop.db")))
+                    .ok());
         QVERIFY(good->saveAndCommit().ok());
-        QCOMPARE(git(dir, {"log", "-1", "--format=%an <%ae>|%s"}), QStringLiteral("ktx setup <setup@ktx.local>|setup: update ktx project config"));
+        QCOMPARE(git(dir, {"log", "-1", "--format=%an <%ae>|%s"}),
+                 QStringLiteral("ktx setup <setup@ktx.local>|setup: update ktx project config"));
         // same id with another driver is refused
         auto clash = ConfigEditor::open(dir);
-        QVERIFY(!clash->setConnection("shop", YamlValue::mapping().insert("driver", YamlValue::string("postgres"))).ok());
+        QVERIFY(
+            !clash
+                 ->setConnection(
+                     "shop", YamlValue::mapping().insert("driver", YamlValue::string("postgres")))
+                 .ok());
         // an unparseable file is never rewritten
         writeFile(dir + "/ktx.yaml", "a: [1,\n");
         QVERIFY(!ConfigEditor::open(dir).ok());

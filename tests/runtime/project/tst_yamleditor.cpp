@@ -73,7 +73,8 @@ private Q_SLOTS:
         QCOMPARE(driver->text, QStringLiteral("postgres"));
         QCOMPARE(driver->start.line, 7);
         QCOMPARE(driver->start.column, 13);
-        QCOMPARE(kHandWritten.mid(driver->start.offset, driver->end.offset - driver->start.offset), QByteArray("postgres"));
+        QCOMPARE(kHandWritten.mid(driver->start.offset, driver->end.offset - driver->start.offset),
+                 QByteArray("postgres"));
         const YamlNode *notes = doc->at({"ingest", "notes"});
         QVERIFY(notes);
         QVERIFY(notes->text.contains(QStringLiteral("like a key")));
@@ -101,7 +102,8 @@ private Q_SLOTS:
         QVERIFY(editor.set({"connections", "local"}, sqlite).ok());
         const QByteArray after = editor.text();
         verifyKeptInOrder(kHandWritten, after);
-        QVERIFY2(after.contains("    schemas: [analytics, finance]\n  local:\n    driver: sqlite\n    path: data/shop.sqlite\n\nllm:"),
+        QVERIFY2(after.contains("    schemas: [analytics, finance]\n  local:\n    driver: sqlite\n "
+                                "   path: data/shop.sqlite\n\nllm:"),
                  after.constData());
         // exactly three lines were added
         QCOMPARE(linesOf(after).size(), linesOf(kHandWritten).size() + 3);
@@ -110,13 +112,18 @@ private Q_SLOTS:
     void changeScalarTouchesOnlyIt()
     {
         YamlEditor editor(kHandWritten);
-        QVERIFY(editor.set({"connections", "warehouse", "driver"}, YamlValue::string("mysql")).ok());
+        QVERIFY(
+            editor.set({"connections", "warehouse", "driver"}, YamlValue::string("mysql")).ok());
         QByteArray expected = kHandWritten;
-        expected.replace("driver: postgres   # managed by infra", "driver: mysql   # managed by infra");
+        expected.replace("driver: postgres   # managed by infra",
+                         "driver: mysql   # managed by infra");
         QCOMPARE(editor.text(), expected);
 
         // quoting style of the original value is kept
-        QVERIFY(editor.set({"llm", "provider", "anthropic", "api_key"}, YamlValue::string("env:CLAUDE_KEY")).ok());
+        QVERIFY(editor
+                    .set({"llm", "provider", "anthropic", "api_key"},
+                         YamlValue::string("env:CLAUDE_KEY"))
+                    .ok());
         QVERIFY(editor.text().contains("      api_key: \"env:CLAUDE_KEY\"\n"));
     }
 
@@ -130,44 +137,62 @@ private Q_SLOTS:
         QVERIFY(doc.ok());
         QCOMPARE(doc->at({"review", "mode"})->text, QStringLiteral("review"));
         QCOMPARE(doc->at({"llm", "promptCaching", "enabled"})->text, QStringLiteral("true"));
-        QVERIFY2(editor.text().contains("default: claude-sonnet-4-6  # cheaper than opus\n  promptCaching:\n    enabled: true\n"),
+        QVERIFY2(editor.text().contains("default: claude-sonnet-4-6  # cheaper than opus\n  "
+                                        "promptCaching:\n    enabled: true\n"),
                  editor.text().constData());
     }
 
     void mergesMappings()
     {
         YamlEditor editor(kHandWritten);
-        const YamlValue provider = YamlValue::mapping().insert("backend", YamlValue::string("vertex"))
-                                       .insert("vertex", YamlValue::mapping().insert("project", YamlValue::string("acme"))
-                                                             .insert("location", YamlValue::string("us-east5")));
+        const YamlValue provider
+            = YamlValue::mapping()
+                  .insert("backend", YamlValue::string("vertex"))
+                  .insert("vertex",
+                          YamlValue::mapping()
+                              .insert("project", YamlValue::string("acme"))
+                              .insert("location", YamlValue::string("us-east5")));
         QVERIFY(editor.set({"llm", "provider"}, provider).ok());
         auto doc = YamlDocument::parse(editor.text());
         QVERIFY(doc.ok());
         QCOMPARE(doc->at({"llm", "provider", "backend"})->text, QStringLiteral("vertex"));
-        QCOMPARE(doc->at({"llm", "provider", "vertex", "location"})->text, QStringLiteral("us-east5"));
+        QCOMPARE(doc->at({"llm", "provider", "vertex", "location"})->text,
+                 QStringLiteral("us-east5"));
         // the anthropic block was not dropped by the merge
         QVERIFY(doc->at({"llm", "provider", "anthropic", "api_key"}));
     }
 
     void emptyFlowMappingBecomesBlock()
     {
-        const QByteArray text = "# fresh\nconnections: {}\n\nllm:\n  provider:\n    backend: none\n";
+        const QByteArray text
+            = "# fresh\nconnections: {}\n\nllm:\n  provider:\n    backend: none\n";
         YamlEditor editor(text);
-        QVERIFY(editor.set({"connections", "warehouse"},
-                           YamlValue::mapping().insert("driver", YamlValue::string("sqlite")).insert("path", YamlValue::string("a b.db")))
+        QVERIFY(editor
+                    .set({"connections", "warehouse"},
+                         YamlValue::mapping()
+                             .insert("driver", YamlValue::string("sqlite"))
+                             .insert("path", YamlValue::string("a b.db")))
                     .ok());
-        QCOMPARE(editor.text(), QByteArray("# fresh\nconnections:\n  warehouse:\n    driver: sqlite\n    path: a b.db\n\nllm:\n  provider:\n    backend: none\n"));
+        QCOMPARE(editor.text(),
+                 QByteArray("# fresh\nconnections:\n  warehouse:\n    driver: sqlite\n    path: a "
+                            "b.db\n\nllm:\n  provider:\n    backend: none\n"));
     }
 
     void followsIndentationAndSequenceStyle()
     {
-        const QByteArray text = "connections:\n    main:\n        driver: postgres\n        schemas:\n        - public\n";
+        const QByteArray text = "connections:\n    main:\n        driver: postgres\n        "
+                                "schemas:\n        - public\n";
         YamlEditor editor(text);
-        QVERIFY(editor.set({"connections", "other"},
-                           YamlValue::mapping().insert("driver", YamlValue::string("mysql"))
-                               .insert("schemas", YamlValue::stringList({"shop", "crm"})))
+        QVERIFY(editor
+                    .set({"connections", "other"},
+                         YamlValue::mapping()
+                             .insert("driver", YamlValue::string("mysql"))
+                             .insert("schemas", YamlValue::stringList({"shop", "crm"})))
                     .ok());
-        QCOMPARE(editor.text(), text + QByteArray("    other:\n        driver: mysql\n        schemas:\n        - shop\n        - crm\n"));
+        QCOMPARE(editor.text(),
+                 text
+                     + QByteArray("    other:\n        driver: mysql\n        schemas:\n        - "
+                                  "shop\n        - crm\n"));
     }
 
     void nonMappingParentIsRefused()
@@ -207,7 +232,10 @@ private Q_SLOTS:
     void removeKeepsNeighbours()
     {
         YamlEditor editor(kHandWritten);
-        QVERIFY(editor.set({"connections", "local"}, YamlValue::mapping().insert("driver", YamlValue::string("sqlite"))).ok());
+        QVERIFY(editor
+                    .set({"connections", "local"},
+                         YamlValue::mapping().insert("driver", YamlValue::string("sqlite")))
+                    .ok());
         QVERIFY(editor.remove({"connections", "local"}).ok());
         QCOMPARE(editor.text(), kHandWritten);
         QVERIFY(editor.remove({"does", "not", "exist"}).ok());
@@ -228,7 +256,8 @@ private Q_SLOTS:
         QCOMPARE(editor.text(), QByteArray("connections:\n  w:\n    driver: sqlite\n"));
         YamlEditor commentsOnly("# only a comment\n");
         QVERIFY(commentsOnly.set({"llm", "provider", "backend"}, YamlValue::string("none")).ok());
-        QCOMPARE(commentsOnly.text(), QByteArray("# only a comment\nllm:\n  provider:\n    backend: none\n"));
+        QCOMPARE(commentsOnly.text(),
+                 QByteArray("# only a comment\nllm:\n  provider:\n    backend: none\n"));
     }
 };
 

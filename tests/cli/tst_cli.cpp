@@ -1,0 +1,267 @@
+// Drives the real `ktx` binary the way a user types it.
+#include "project/yamldocument.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ktx;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runKtx(const QStringList &args, const QString &workDir = QDir::currentPath(),
+           const QProcessEnvironment &extra = {})
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("KTX_PROJECT_DIR");
+    env.remove("DISPLAY");
+    env.remove("WAYLAND_DISPLAY");
+    env.remove("QT_QPA_PLATFORM"); // the CLI must not need any platform plugin
+    for (const QString &key : extra.keys())
+        env.insert(key, extra.value(key));
+    p.setProcessEnvironment(env);
+    p.setWorkingDirectory(workDir);
+    p.start(qEnvironmentVariable("KTX_CLI"), args);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(60000))
+        p.kill();
+    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(content);
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void helpAndVersion()
+    {
+        Run r = runKtx({"--version"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("ktx "));
+        r = runKtx({"--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("status"));
+        QVERIFY(r.out.contains("setup --no-input"));
+        // only commands that work are listed
+        QVERIFY(!r.out.contains("ingest"));
+        r = runKtx({});
+        QCOMPARE(r.exitCode, 2);
+        r = runKtx({"frobnicate"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("unknown command 'frobnicate'"));
+        r = runKtx({"status", "--bogus"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("bogus"));
+        r = runKtx({"status", "--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("--validate"));
+    }
+
+    void statusOutsideProject()
+    {
+        QTemporaryDir tmp;
+        Run r = runKtx({"status"}, tmp.path());
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.out.contains("No ktx project here yet."));
+        r = runKtx({"--json", "status"}, tmp.path());
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(json.value("error").toString(), QStringLiteral("missing_project"));
+    }
+
+    void setupThenStatus()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath("analytics");
+        writeFile(tmp.filePath("shop.sqlite"), "x");
+        Run r = runKtx({"setup", "--no-input", "--project-dir", dir, "--database", "sqlite",
+                        "--database-url", tmp.filePath("shop.sqlite"), "--database-connection-id",
+                        "shop"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("connection shop (sqlite)"));
+        QVERIFY(QFileInfo::exists(dir + "/.git"));
+
+        // status from a subfolder finds the project upward
+        r = runKtx({"status"}, dir + "/wiki/global");
+        QCOMPARE(r.exitCode, 0); // partial: no LLM, no context yet
+        QVERIFY2(r.out.contains("Databases configured") && r.out.contains("yes (shop)"),
+                 r.out.constData());
+
+        r = runKtx({"status", "--json"}, dir);
+        QCOMPARE(r.exitCode, 0);
+        QJsonParseError error;
+        const QJsonObject json = QJsonDocument::fromJson(r.out, &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(json.value("verdict").toString(), QStringLiteral("partial"));
+        QStringList labels;
+        for (const QJsonValue &line : json.value("lines").toArray())
+            labels << line.toObject().value("label").toString();
+        QCOMPARE(labels,
+                 (QStringList {"ktx project", "Project ready", "LLM ready", "Embeddings ready",
+                               "Databases configured", "Context sources configured",
+                               "ktx context built", "Agent integration ready"}));
+        QCOMPARE(json.value("connections").toArray().at(0).toObject().value("name").toString(),
+                 QStringLiteral("shop"));
+
+        // KTX_PROJECT_DIR works from anywhere
+        QProcessEnvironment env;
+        env.insert("KTX_PROJECT_DIR", dir);
+        r = runKtx({"status", "--json"}, tmp.path(), env);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value("projectDir").toString(),
+                 QDir::cleanPath(dir));
+    }
+
+    // The "Done when" case: a hand-commented ktx.yaml keeps every comment when
+    // setup adds a SQLite connection.
+    void setupKeepsHandWrittenComments()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath("p");
+        QCOMPARE(runKtx({"admin", "init", dir}).exitCode, 0);
+        const QByteArray handWritten = R"(# Finance analytics — owned by data-platform.
+# Do not put secrets here.
+
+connections:
+  # The production replica (read-only role).
+  warehouse:
+    driver: postgres
+    url: env:WAREHOUSE_URL   # set by direnv
+    schemas:
+      - analytics
+
+# We run without a model for now.
+llm:
+  provider:
+    backend: none
+
+ingest:
+  workUnits:
+    stepBudget: 30   # tuned in March
+)";
+        writeFile(dir + "/ktx.yaml", handWritten);
+        writeFile(dir + "/data/local.sqlite", "x");
+        Run r = runKtx({"setup", "--no-input", "--project-dir", dir, "--database", "sqlite",
+                        "--database-url", dir + "/data/local.sqlite", "--database-connection-id",
+                        "local"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QByteArray after = readAll(dir + "/ktx.yaml");
+        QByteArray expected = handWritten;
+        expected.replace(
+            "      - analytics\n",
+            "      - analytics\n  local:\n    driver: sqlite\n    path: data/local.sqlite\n");
+        QCOMPARE(after, expected);
+        auto doc = YamlDocument::parse(after);
+        QVERIFY(doc.ok());
+        QCOMPARE(doc->at({"connections", "local", "path"})->text,
+                 QStringLiteral("data/local.sqlite"));
+        // the change is committed in the project's own repository
+        QProcess git;
+        git.setWorkingDirectory(dir);
+        git.start("git", {"log", "-1", "--format=%s"});
+        git.waitForFinished();
+        QCOMPARE(git.readAllStandardOutput().trimmed(),
+                 QByteArray("setup: update ktx project config"));
+    }
+
+    void setupErrorsLoseNothing()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath("p");
+        QCOMPARE(runKtx({"admin", "init", dir}).exitCode, 0);
+        const QByteArray before = readAll(dir + "/ktx.yaml");
+        Run r = runKtx({"setup", "--no-input", "--project-dir", dir, "--database", "sqlite",
+                        "--database-url", tmp.filePath("missing.db")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("SQLite file not found"));
+        r = runKtx({"setup", "--no-input", "--project-dir", dir, "--database", "oracle"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("invalid choice 'oracle'"));
+        r = runKtx({"setup", "--project-dir", dir});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("ktx-desktop --wizard"));
+        r = runKtx({"setup", "--no-input", "--project-dir", dir, "--llm-backend", "anthropic"},
+                   QDir::currentPath(), [] {
+                       QProcessEnvironment e;
+                       e.insert("ANTHROPIC_API_KEY", "");
+                       return e;
+                   }());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("Missing Anthropic API key"));
+        QCOMPARE(readAll(dir + "/ktx.yaml"), before);
+    }
+
+    void secretUrlNeverReachesConfigOrOutput()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath("p");
+        const QString url = "postgres://analyst:Sup3r-S3cret-Pw@db.internal:5432/shop";
+        Run r = runKtx({"--json", "setup", "--no-input", "--project-dir", dir, "--database",
+                        "postgres", "--database-url", url, "--database-schema", "public",
+                        "--database-connection-id", "pg"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(!r.out.contains("Sup3r-S3cret-Pw"));
+        const QByteArray config = readAll(dir + "/ktx.yaml");
+        QVERIFY(!config.contains("Sup3r-S3cret-Pw"));
+        QVERIFY(config.contains("url: file:.ktx/secrets/pg-url"));
+        QVERIFY(readAll(dir + "/.ktx/secrets/pg-url").startsWith(url.toUtf8()));
+        r = runKtx({"status", "--project-dir", dir});
+        QVERIFY(!r.out.contains("Sup3r-S3cret-Pw"));
+        QVERIFY(r.out.contains("url configured"));
+        // secrets are not committed: .ktx/ is ignored
+        QProcess git;
+        git.setWorkingDirectory(dir);
+        git.start("git", {"ls-files"});
+        git.waitForFinished();
+        QVERIFY(!git.readAllStandardOutput().contains(".ktx"));
+    }
+
+    void validateMode()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath("p");
+        QCOMPARE(runKtx({"admin", "init", dir}).exitCode, 0);
+        writeFile(dir + "/ktx.yaml", "connections: {}\nllm:\n  provider:\n    backend: nope\n");
+        Run r = runKtx({"status", "--validate", "--json", "--project-dir", dir});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(json.value("error").toString(), QStringLiteral("invalid_config"));
+        const QJsonObject issue = json.value("issues").toArray().at(0).toObject();
+        QCOMPARE(issue.value("message").toString(),
+                 QStringLiteral("Unsupported llm.provider.backend: nope"));
+        QCOMPARE(issue.value("line").toInt(), 4);
+        r = runKtx({"status", "--validate", "--project-dir", dir});
+        QVERIFY(r.out.contains("ktx.yaml:4:14  Unsupported llm.provider.backend: nope"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
