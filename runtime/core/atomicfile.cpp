@@ -26,25 +26,28 @@ void syncDirectory(const QString &dirPath)
 
 Result<void> AtomicFile::write(const QString &path, const QByteArray &content)
 {
-    return write(path, content, Options{});
+    return write(path, content, Options {});
 }
 
-Result<void> AtomicFile::write(const QString &path, const QByteArray &content, const Options &options)
+Result<void> AtomicFile::write(const QString &path, const QByteArray &content,
+                               const Options &options)
 {
     const QFileInfo info(path);
     const QString dirPath = info.absolutePath();
     if (options.createParentDirectories && !QDir().mkpath(dirPath))
-        return makeError(QStringLiteral("write_failed"),
-                         QStringLiteral("Cannot create the folder %1.").arg(dirPath),
-                         QStringLiteral("Check that you may write there and that the disk is not full."));
+        return makeError(
+            QStringLiteral("write_failed"),
+            QStringLiteral("Cannot create the folder %1.").arg(dirPath),
+            QStringLiteral("Check that you may write there and that the disk is not full."));
 
     // QSaveFile writes a temporary file next to the target, fsyncs it on commit and
     // renames it over the target; an existing file keeps its permissions.
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return makeError(QStringLiteral("write_failed"),
-                         QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()),
-                         QStringLiteral("Check that you may write there and that the disk is not full."));
+        return makeError(
+            QStringLiteral("write_failed"),
+            QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()),
+            QStringLiteral("Check that you may write there and that the disk is not full."));
     if (options.permissions && !file.setPermissions(*options.permissions)) {
         file.cancelWriting();
         return makeError(QStringLiteral("write_failed"),

@@ -24,7 +24,8 @@ public:
     };
 
     static Result<void> write(const QString &path, const QByteArray &content);
-    static Result<void> write(const QString &path, const QByteArray &content, const Options &options);
+    static Result<void> write(const QString &path, const QByteArray &content,
+                              const Options &options);
 };
 
 } // namespace ktx

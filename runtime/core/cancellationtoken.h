@@ -10,7 +10,9 @@ namespace ktx {
 class CancellationToken
 {
 public:
-    CancellationToken() : m_flag(std::make_shared<std::atomic_bool>(false)) {}
+    CancellationToken()
+        : m_flag(std::make_shared<std::atomic_bool>(false))
+    { }
 
     void cancel() { m_flag->store(true, std::memory_order_relaxed); }
     bool isCancelled() const { return m_flag->load(std::memory_order_relaxed); }

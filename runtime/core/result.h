@@ -16,7 +16,7 @@ struct Error
     QString message;
     QString hint;
     QString file;
-    int line = 0;   // 1-based; 0 when unknown
+    int line = 0; // 1-based; 0 when unknown
     int column = 0; // 1-based; 0 when unknown
 
     QString toText() const
@@ -26,7 +26,7 @@ struct Error
             text += file;
             if (line > 0)
                 text += QLatin1Char(':') + QString::number(line) + QLatin1Char(':')
-                        + QString::number(column);
+                    + QString::number(column);
             text += QLatin1String(": ");
         }
         text += message;
@@ -38,17 +38,20 @@ struct Error
 
 inline Error makeError(QString code, QString message, QString hint = {})
 {
-    return Error{std::move(code), std::move(message), std::move(hint), {}, 0, 0};
+    return Error {std::move(code), std::move(message), std::move(hint), {}, 0, 0};
 }
 
 // Either a value or an Error. Functions that can fail return this; no exceptions
 // cross module boundaries.
-template<typename T>
-class [[nodiscard]] Result
+template<typename T> class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_data(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : m_data(std::in_place_index<1>, std::move(error)) {}
+    Result(T value)
+        : m_data(std::in_place_index<0>, std::move(value))
+    { }
+    Result(Error error)
+        : m_data(std::in_place_index<1>, std::move(error))
+    { }
 
     bool ok() const { return m_data.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -66,12 +69,14 @@ private:
     std::variant<T, Error> m_data;
 };
 
-template<>
-class [[nodiscard]] Result<void>
+template<> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)), m_failed(true) {}
+    Result(Error error)
+        : m_error(std::move(error))
+        , m_failed(true)
+    { }
 
     bool ok() const { return !m_failed; }
     explicit operator bool() const { return ok(); }

@@ -28,12 +28,12 @@ void ensureLibrary()
 Error gitError(const QString &what)
 {
     const git_error *e = git_error_last();
-    const QString detail = e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("unknown error");
+    const QString detail
+        = e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("unknown error");
     return makeError(QStringLiteral("git_failed"), QStringLiteral("%1: %2").arg(what, detail));
 }
 
-template<typename T, void (*Free)(T *)>
-struct GitPtr
+template<typename T, void (*Free)(T *)> struct GitPtr
 {
     T *p = nullptr;
     ~GitPtr()
@@ -51,12 +51,15 @@ void GitRepository::Deleter::operator()(git_repository *repo) const
     git_repository_free(repo);
 }
 
-GitRepository::GitRepository(git_repository *repo) : m_repo(repo) {}
+GitRepository::GitRepository(git_repository *repo)
+    : m_repo(repo)
+{ }
 GitRepository::GitRepository(GitRepository &&) noexcept = default;
 GitRepository &GitRepository::operator=(GitRepository &&) noexcept = default;
 GitRepository::~GitRepository() = default;
 
-GitRepository::Signature GitRepository::Signature::parse(const QString &text, const Signature &fallback)
+GitRepository::Signature GitRepository::Signature::parse(const QString &text,
+                                                         const Signature &fallback)
 {
     static const QRegularExpression pattern(QStringLiteral("^\\s*(.*?)\\s*<([^>]+)>\\s*$"));
     const auto match = pattern.match(text);
@@ -89,7 +92,8 @@ Result<GitRepository> GitRepository::open(const QString &dir)
     ensureLibrary();
     git_repository *repo = nullptr;
     const QByteArray path = QFile::encodeName(QDir(dir).absolutePath());
-    if (git_repository_open_ext(&repo, path.constData(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
+    if (git_repository_open_ext(&repo, path.constData(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr)
+        != 0)
         return gitError(QStringLiteral("Cannot open the git repository in %1").arg(dir));
     return GitRepository(repo);
 }
@@ -110,14 +114,15 @@ QString GitRepository::headCommitId() const
     return QString::fromLatin1(buffer);
 }
 
-Result<QString> GitRepository::commit(const QString &message, const Signature &author, const QStringList &paths)
+Result<QString> GitRepository::commit(const QString &message, const Signature &author,
+                                      const QStringList &paths)
 {
     git_repository *repo = m_repo.get();
     GitPtr<git_index, git_index_free> index;
     if (git_repository_index(index.out(), repo) != 0)
         return gitError(QStringLiteral("Cannot read the git index"));
     QList<QByteArray> encoded;
-    for (const QString &path : paths.isEmpty() ? QStringList{QStringLiteral(".")} : paths)
+    for (const QString &path : paths.isEmpty() ? QStringList {QStringLiteral(".")} : paths)
         encoded << path.toUtf8();
     std::vector<char *> patterns;
     for (QByteArray &e : encoded)
@@ -155,8 +160,8 @@ Result<QString> GitRepository::commit(const QString &message, const Signature &a
     git_oid commitId;
     const git_commit *parents[] = {parent.p};
     const QByteArray text = message.toUtf8();
-    if (git_commit_create(&commitId, repo, "HEAD", signature.p, signature.p, nullptr, text.constData(),
-                          tree.p, hasHead ? 1 : 0, parents)
+    if (git_commit_create(&commitId, repo, "HEAD", signature.p, signature.p, nullptr,
+                          text.constData(), tree.p, hasHead ? 1 : 0, parents)
         != 0)
         return gitError(QStringLiteral("Cannot create the commit"));
     char buffer[GIT_OID_HEXSZ + 1];

@@ -40,7 +40,8 @@ public:
     // Stages the given paths (every change in the work tree when empty, honouring
     // .gitignore) and commits them on HEAD. Returns the new commit id, or the
     // current head id when nothing changed.
-    Result<QString> commit(const QString &message, const Signature &author, const QStringList &paths = {});
+    Result<QString> commit(const QString &message, const Signature &author,
+                           const QStringList &paths = {});
     QString headCommitId() const;
 
 private:

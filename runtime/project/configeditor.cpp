@@ -12,9 +12,10 @@
 namespace ktx {
 
 ConfigEditor::ConfigEditor(QString projectDir, QByteArray text)
-    : m_projectDir(std::move(projectDir)), m_original(text), m_editor(std::move(text))
-{
-}
+    : m_projectDir(std::move(projectDir))
+    , m_original(text)
+    , m_editor(std::move(text))
+{ }
 
 Result<ConfigEditor> ConfigEditor::open(const QString &projectDir)
 {
@@ -25,10 +26,14 @@ Result<ConfigEditor> ConfigEditor::open(const QString &projectDir)
                          QStringLiteral("Run `ktx setup` to create a project there."));
     QByteArray text = file.readAll();
     if (auto parsed = YamlDocument::parse(text, file.fileName()); !parsed.ok())
-        return makeError(QStringLiteral("invalid_config"),
-                         QStringLiteral("ktx.yaml parse error: %1 (line %2, column %3)")
-                             .arg(parsed.error().message).arg(parsed.error().line).arg(parsed.error().column),
-                         QStringLiteral("Fix the YAML by hand first; ktx will not rewrite a file it cannot read."));
+        return makeError(
+            QStringLiteral("invalid_config"),
+            QStringLiteral("ktx.yaml parse error: %1 (line %2, column %3)")
+                .arg(parsed.error().message)
+                .arg(parsed.error().line)
+                .arg(parsed.error().column),
+            QStringLiteral(
+                "Fix the YAML by hand first; ktx will not rewrite a file it cannot read."));
     return ConfigEditor(projectDir, std::move(text));
 }
 
@@ -49,8 +54,10 @@ Result<void> ConfigEditor::setConnection(const QString &id, const YamlValue &fie
         for (const auto &[key, value] : fields.entries())
             if (key == QLatin1String("driver") && value.scalarText() != existing->driver)
                 return makeError(QStringLiteral("connection_exists"),
-                                 QStringLiteral("Connection \"%1\" already exists with driver %2.").arg(id, existing->driver),
-                                 QStringLiteral("Choose another --database-connection-id, or edit the existing connection."));
+                                 QStringLiteral("Connection \"%1\" already exists with driver %2.")
+                                     .arg(id, existing->driver),
+                                 QStringLiteral("Choose another --database-connection-id, or edit "
+                                                "the existing connection."));
     }
     return m_editor.set({QStringLiteral("connections"), id}, fields);
 }
@@ -68,9 +75,10 @@ Result<void> ConfigEditor::save()
             known.insert(issue.path + issue.message);
     for (const ConfigIssue &issue : after.issues) {
         if (issue.isError() && !known.contains(issue.path + issue.message))
-            return makeError(QStringLiteral("invalid_config"),
-                             QStringLiteral("The change would make ktx.yaml invalid: %1").arg(issue.message),
-                             issue.fix);
+            return makeError(
+                QStringLiteral("invalid_config"),
+                QStringLiteral("The change would make ktx.yaml invalid: %1").arg(issue.message),
+                issue.fix);
     }
     if (Result<void> written = AtomicFile::write(path, m_editor.text()); !written.ok())
         return written;
@@ -88,8 +96,9 @@ Result<void> ConfigEditor::saveAndCommit(const QString &message)
     auto repository = GitRepository::open(m_projectDir);
     if (!repository.ok())
         return {}; // a project without its own repository (hand-made) still gets the edit
-    auto committed = repository->commit(message, {QStringLiteral("ktx setup"), QStringLiteral("setup@ktx.local")},
-                                        {QStringLiteral("ktx.yaml")});
+    auto committed = repository->commit(
+        message, {QStringLiteral("ktx setup"), QStringLiteral("setup@ktx.local")},
+        {QStringLiteral("ktx.yaml")});
     if (!committed.ok())
         return committed.error();
     return {};

@@ -28,7 +28,8 @@ public:
     // Validates and writes; a result with errors the original did not have is refused.
     Result<void> save();
     // save() plus a commit of ktx.yaml with the setup author.
-    Result<void> saveAndCommit(const QString &message = QStringLiteral("setup: update ktx project config"));
+    Result<void> saveAndCommit(const QString &message
+                               = QStringLiteral("setup: update ktx project config"));
 
 private:
     ConfigEditor(QString projectDir, QByteArray text);

@@ -101,10 +101,12 @@ EmbeddingsConfig embeddings(const YamlNode *node)
 ProjectConfig buildConfig(const YamlNode &root)
 {
     ProjectConfig c;
-    if (const YamlNode *ids = child(child(&root, "setup"), "database_connection_ids"); ids && ids->isSequence())
+    if (const YamlNode *ids = child(child(&root, "setup"), "database_connection_ids");
+        ids && ids->isSequence())
         c.setup.databaseConnectionIds = strings(ids);
 
-    if (const YamlNode *connections = child(&root, "connections"); connections && connections->isMapping()) {
+    if (const YamlNode *connections = child(&root, "connections");
+        connections && connections->isMapping()) {
         for (const YamlEntry &entry : connections->entries) {
             if (!entry.value.isMapping())
                 continue;
@@ -155,8 +157,10 @@ ProjectConfig buildConfig(const YamlNode &root)
     c.ingest.failureMode = text(child(units, "failureMode"), c.ingest.failureMode);
     const YamlNode *rate = child(ingest, "rateLimit");
     c.ingest.rateLimitEnabled = boolean(child(rate, "enabled"), c.ingest.rateLimitEnabled);
-    c.ingest.throttleThreshold = number(child(rate, "throttleThreshold"), c.ingest.throttleThreshold);
-    c.ingest.minConcurrencyUnderPressure = integer(child(rate, "minConcurrencyUnderPressure"), c.ingest.minConcurrencyUnderPressure);
+    c.ingest.throttleThreshold
+        = number(child(rate, "throttleThreshold"), c.ingest.throttleThreshold);
+    c.ingest.minConcurrencyUnderPressure
+        = integer(child(rate, "minConcurrencyUnderPressure"), c.ingest.minConcurrencyUnderPressure);
     c.ingest.maxWaitMs = integer(child(rate, "maxWaitMs"), c.ingest.maxWaitMs);
     const YamlNode *retry = child(rate, "retry");
     c.ingest.retryMaxAttempts = integer(child(retry, "maxAttempts"), c.ingest.retryMaxAttempts);
@@ -174,11 +178,13 @@ ProjectConfig buildConfig(const YamlNode &root)
     RelationshipsConfig &r = c.scan.relationships;
     r.enabled = boolean(child(rel, "enabled"), r.enabled);
     r.llmProposals = boolean(child(rel, "llmProposals"), r.llmProposals);
-    r.validationRequiredForManifest = boolean(child(rel, "validationRequiredForManifest"), r.validationRequiredForManifest);
+    r.validationRequiredForManifest
+        = boolean(child(rel, "validationRequiredForManifest"), r.validationRequiredForManifest);
     r.acceptThreshold = number(child(rel, "acceptThreshold"), r.acceptThreshold);
     r.reviewThreshold = number(child(rel, "reviewThreshold"), r.reviewThreshold);
     r.maxLlmTablesPerBatch = integer(child(rel, "maxLlmTablesPerBatch"), r.maxLlmTablesPerBatch);
-    r.maxCandidatesPerColumn = integer(child(rel, "maxCandidatesPerColumn"), r.maxCandidatesPerColumn);
+    r.maxCandidatesPerColumn
+        = integer(child(rel, "maxCandidatesPerColumn"), r.maxCandidatesPerColumn);
     r.profileSampleRows = integer(child(rel, "profileSampleRows"), r.profileSampleRows);
     r.profileConcurrency = integer(child(rel, "profileConcurrency"), r.profileConcurrency);
     r.validationConcurrency = integer(child(rel, "validationConcurrency"), r.validationConcurrency);
@@ -200,12 +206,14 @@ ProjectConfig buildConfig(const YamlNode &root)
 
 bool LoadedConfig::hasErrors() const
 {
-    return std::any_of(issues.cbegin(), issues.cend(), [](const ConfigIssue &i) { return i.isError(); });
+    return std::any_of(issues.cbegin(), issues.cend(),
+                       [](const ConfigIssue &i) { return i.isError(); });
 }
 
 int LoadedConfig::warningCount() const
 {
-    return int(std::count_if(issues.cbegin(), issues.cend(), [](const ConfigIssue &i) { return !i.isError(); }));
+    return int(std::count_if(issues.cbegin(), issues.cend(),
+                             [](const ConfigIssue &i) { return !i.isError(); }));
 }
 
 Result<LoadedConfig> ConfigLoader::loadFile(const QString &path)
@@ -226,19 +234,20 @@ LoadedConfig ConfigLoader::fromText(const QByteArray &text, const QString &path)
     auto document = YamlDocument::parse(text, path);
     if (!document.ok()) {
         const Error &e = document.error();
-        loaded.issues.append(ConfigIssue{ConfigIssue::Severity::Error, QString(),
-                                         QStringLiteral("ktx.yaml parse error: %1").arg(e.message), e.hint, path,
-                                         e.line, e.column});
+        loaded.issues.append(ConfigIssue {ConfigIssue::Severity::Error, QString(),
+                                          QStringLiteral("ktx.yaml parse error: %1").arg(e.message),
+                                          e.hint, path, e.line, e.column});
         return loaded;
     }
     const YamlNode *root = document->root();
     if (!root || root->isNull())
         return loaded; // an empty file: every default applies
     if (!root->isMapping()) {
-        loaded.issues.append(ConfigIssue{ConfigIssue::Severity::Error, QString(),
-                                         QStringLiteral("ktx.yaml must contain a YAML object"),
-                                         QStringLiteral("Start the file with top-level keys such as `connections:`."),
-                                         path, root->start.line, root->start.column});
+        loaded.issues.append(ConfigIssue {
+            ConfigIssue::Severity::Error, QString(),
+            QStringLiteral("ktx.yaml must contain a YAML object"),
+            QStringLiteral("Start the file with top-level keys such as `connections:`."), path,
+            root->start.line, root->start.column});
         return loaded;
     }
     ConfigSchema::validate(*root, path, loaded.issues);

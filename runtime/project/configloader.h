@@ -28,7 +28,8 @@ class ConfigLoader
 public:
     // Fails only when the file cannot be read.
     static Result<LoadedConfig> loadFile(const QString &path);
-    static LoadedConfig fromText(const QByteArray &text, const QString &path = QStringLiteral("ktx.yaml"));
+    static LoadedConfig fromText(const QByteArray &text,
+                                 const QString &path = QStringLiteral("ktx.yaml"));
 };
 
 } // namespace ktx

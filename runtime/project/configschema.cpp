@@ -21,9 +21,18 @@ FieldSpec scalar(Type type)
     spec.type = type;
     return spec;
 }
-FieldSpec str() { return scalar(Type::String); }
-FieldSpec boolean() { return scalar(Type::Boolean); }
-FieldSpec strList() { return scalar(Type::StringList); }
+FieldSpec str()
+{
+    return scalar(Type::String);
+}
+FieldSpec boolean()
+{
+    return scalar(Type::Boolean);
+}
+FieldSpec strList()
+{
+    return scalar(Type::StringList);
+}
 FieldSpec integer(double min, double max = std::numeric_limits<double>::infinity())
 {
     FieldSpec spec = scalar(Type::Integer);
@@ -74,7 +83,9 @@ FieldSpec embeddings()
 {
     return object({
         {QStringLiteral("backend"),
-         choice({QStringLiteral("none"), QStringLiteral("openai"), QStringLiteral("sentence-transformers")}, true)},
+         choice({QStringLiteral("none"), QStringLiteral("openai"),
+                 QStringLiteral("sentence-transformers")},
+                true)},
         {QStringLiteral("model"), str()},
         {QStringLiteral("dimensions"), integer(1, 65536)},
         {QStringLiteral("openai"), endpoint()},
@@ -90,8 +101,9 @@ FieldSpec buildProjectSchema()
     FieldSpec validationBudget = scalar(Type::IntegerOrAll);
     validationBudget.minimum = 0;
 
-    FieldSpec connections = map(FieldSpec{}); // values validated per driver
-    connections.keyHint = QStringLiteral("Connection ids use letters, digits, `_` and `-`, and start with a letter, digit or `_`.");
+    FieldSpec connections = map(FieldSpec {}); // values validated per driver
+    connections.keyHint = QStringLiteral(
+        "Connection ids use letters, digits, `_` and `-`, and start with a letter, digit or `_`.");
 
     FieldSpec models = map(str(), LlmConfig::roles());
 
@@ -100,8 +112,10 @@ FieldSpec buildProjectSchema()
         {QStringLiteral("connections"), connections},
         {QStringLiteral("storage"),
          object({
-             {QStringLiteral("state"), choice({QStringLiteral("sqlite"), QStringLiteral("postgres")})},
-             {QStringLiteral("search"), choice({QStringLiteral("sqlite-fts5"), QStringLiteral("postgres-hybrid")})},
+             {QStringLiteral("state"),
+              choice({QStringLiteral("sqlite"), QStringLiteral("postgres")})},
+             {QStringLiteral("search"),
+              choice({QStringLiteral("sqlite-fts5"), QStringLiteral("postgres-hybrid")})},
              {QStringLiteral("git"), object({{QStringLiteral("author"), str()}})},
          })},
         {QStringLiteral("llm"),
@@ -111,7 +125,8 @@ FieldSpec buildProjectSchema()
                   {QStringLiteral("backend"), choice(LlmConfig::backends(), true)},
                   {QStringLiteral("anthropic"), endpoint()},
                   {QStringLiteral("vertex"),
-                   withRequired(object({{QStringLiteral("project"), str()}, {QStringLiteral("location"), str()}}),
+                   withRequired(object({{QStringLiteral("project"), str()},
+                                        {QStringLiteral("location"), str()}}),
                                 {QStringLiteral("location")})},
                   {QStringLiteral("gateway"), endpoint()},
                   {QStringLiteral("openaiCompatible"), endpoint()},
@@ -134,7 +149,8 @@ FieldSpec buildProjectSchema()
               object({
                   {QStringLiteral("stepBudget"), integer(1, 1000)},
                   {QStringLiteral("maxConcurrency"), integer(1, 64)},
-                  {QStringLiteral("failureMode"), choice({QStringLiteral("abort"), QStringLiteral("continue")})},
+                  {QStringLiteral("failureMode"),
+                   choice({QStringLiteral("abort"), QStringLiteral("continue")})},
               })},
              {QStringLiteral("rateLimit"),
               object({
@@ -157,7 +173,8 @@ FieldSpec buildProjectSchema()
              {QStringLiteral("enrichment"),
               object({
                   {QStringLiteral("mode"),
-                   choice({QStringLiteral("none"), QStringLiteral("deterministic"), QStringLiteral("llm")})},
+                   choice({QStringLiteral("none"), QStringLiteral("deterministic"),
+                           QStringLiteral("llm")})},
                   {QStringLiteral("embeddings"), embeddings()},
               })},
              {QStringLiteral("relationships"),
@@ -184,7 +201,8 @@ FieldSpec buildProjectSchema()
                       {QStringLiteral("default_toolset"), strList()},
                   })}})},
         {QStringLiteral("review"),
-         object({{QStringLiteral("mode"), choice({QStringLiteral("auto"), QStringLiteral("review")})}})},
+         object({{QStringLiteral("mode"),
+                  choice({QStringLiteral("auto"), QStringLiteral("review")})}})},
     });
 }
 
@@ -193,20 +211,21 @@ QHash<QString, FieldSpec> buildConnectionSchemas()
     // Warehouse and context-source connections are open objects: fields listed
     // here are checked; others pass through to the connector untouched.
     const auto warehouse = [](std::vector<std::pair<QString, FieldSpec>> fields) {
-        fields.insert(fields.begin(),
-                      {{QStringLiteral("driver"), str()},
-                       {QStringLiteral("url"), str()},
-                       {QStringLiteral("enabled_tables"), strList()},
-                       {QStringLiteral("query_timeout_ms"), integer(1)},
-                       {QStringLiteral("maxConnections"), integer(1, 1000)},
-                       {QStringLiteral("query_policy"),
-                        choice({QStringLiteral("read-only-sql"), QStringLiteral("semantic-layer-only")})}});
+        fields.insert(
+            fields.begin(),
+            {{QStringLiteral("driver"), str()},
+             {QStringLiteral("url"), str()},
+             {QStringLiteral("enabled_tables"), strList()},
+             {QStringLiteral("query_timeout_ms"), integer(1)},
+             {QStringLiteral("maxConnections"), integer(1, 1000)},
+             {QStringLiteral("query_policy"),
+              choice({QStringLiteral("read-only-sql"), QStringLiteral("semantic-layer-only")})}});
         return object(std::move(fields), true);
     };
     const FieldSpec port = integer(1, 65535);
     QHash<QString, FieldSpec> schemas;
     const auto serverFields = [&] {
-        return std::vector<std::pair<QString, FieldSpec>>{
+        return std::vector<std::pair<QString, FieldSpec>> {
             {QStringLiteral("host"), str()},     {QStringLiteral("port"), port},
             {QStringLiteral("database"), str()}, {QStringLiteral("username"), str()},
             {QStringLiteral("user"), str()},     {QStringLiteral("password"), str()},
@@ -215,8 +234,9 @@ QHash<QString, FieldSpec> buildConnectionSchemas()
     };
     auto postgres = serverFields();
     postgres.push_back({QStringLiteral("sslmode"),
-                        choice({QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
-                                QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")})});
+                        choice({QStringLiteral("disable"), QStringLiteral("allow"),
+                                QStringLiteral("prefer"), QStringLiteral("require"),
+                                QStringLiteral("verify-ca"), QStringLiteral("verify-full")})});
     schemas.insert(QStringLiteral("postgres"), warehouse(postgres));
     schemas.insert(QStringLiteral("mysql"), warehouse(serverFields()));
     schemas.insert(QStringLiteral("sqlserver"), warehouse(serverFields()));
@@ -242,16 +262,19 @@ QHash<QString, FieldSpec> buildConnectionSchemas()
     schemas.insert(QStringLiteral("sqlite"), warehouse({{QStringLiteral("path"), str()}}));
     schemas.insert(QStringLiteral("duckdb"), warehouse({{QStringLiteral("path"), str()}}));
     schemas.insert(QStringLiteral("mongodb"),
-                   warehouse({{QStringLiteral("databases"), strList()}, {QStringLiteral("sample_size"), integer(1)}}));
+                   warehouse({{QStringLiteral("databases"), strList()},
+                              {QStringLiteral("sample_size"), integer(1)}}));
     schemas.insert(QStringLiteral("athena"), warehouse({{QStringLiteral("databases"), strList()}}));
-    schemas.insert(QStringLiteral("databricks"), warehouse({{QStringLiteral("schema_names"), strList()}}));
+    schemas.insert(QStringLiteral("databricks"),
+                   warehouse({{QStringLiteral("schema_names"), strList()}}));
 
-    const auto source = [](std::vector<std::pair<QString, FieldSpec>> fields, QStringList required = {}) {
-        fields.insert(fields.begin(), {QStringLiteral("driver"), str()});
-        FieldSpec spec = object(std::move(fields), true);
-        spec.required = std::move(required);
-        return spec;
-    };
+    const auto source
+        = [](std::vector<std::pair<QString, FieldSpec>> fields, QStringList required = {}) {
+              fields.insert(fields.begin(), {QStringLiteral("driver"), str()});
+              FieldSpec spec = object(std::move(fields), true);
+              spec.required = std::move(required);
+              return spec;
+          };
     schemas.insert(QStringLiteral("dbt"),
                    source({{QStringLiteral("source_dir"), str()},
                            {QStringLiteral("repo_url"), str()},
@@ -287,29 +310,35 @@ QHash<QString, FieldSpec> buildConnectionSchemas()
                            {QStringLiteral("api_key"), str()},
                            {QStringLiteral("api_key_ref"), str()}},
                           {QStringLiteral("api_url")}));
-    schemas.insert(QStringLiteral("notion"),
-                   source({{QStringLiteral("auth_token"), str()},
-                           {QStringLiteral("auth_token_ref"), str()},
-                           {QStringLiteral("crawl_mode"),
-                            choice({QStringLiteral("selected_roots"), QStringLiteral("all_accessible")})},
-                           {QStringLiteral("root_page_ids"), strList()},
-                           {QStringLiteral("root_database_ids"), strList()},
-                           {QStringLiteral("root_data_source_ids"), strList()},
-                           {QStringLiteral("max_pages_per_run"), integer(1, 10000)},
-                           {QStringLiteral("max_knowledge_creates_per_run"), integer(0, 25)},
-                           {QStringLiteral("max_knowledge_updates_per_run"), integer(0, 100)}}));
+    schemas.insert(
+        QStringLiteral("notion"),
+        source({{QStringLiteral("auth_token"), str()},
+                {QStringLiteral("auth_token_ref"), str()},
+                {QStringLiteral("crawl_mode"),
+                 choice({QStringLiteral("selected_roots"), QStringLiteral("all_accessible")})},
+                {QStringLiteral("root_page_ids"), strList()},
+                {QStringLiteral("root_database_ids"), strList()},
+                {QStringLiteral("root_data_source_ids"), strList()},
+                {QStringLiteral("max_pages_per_run"), integer(1, 10000)},
+                {QStringLiteral("max_knowledge_creates_per_run"), integer(0, 25)},
+                {QStringLiteral("max_knowledge_updates_per_run"), integer(0, 100)}}));
     schemas.insert(QStringLiteral("sigma"),
-                   source({{QStringLiteral("client_id"), str()}, {QStringLiteral("client_secret_ref"), str()},
+                   source({{QStringLiteral("client_id"), str()},
+                           {QStringLiteral("client_secret_ref"), str()},
                            {QStringLiteral("api_url"), str()}},
                           {QStringLiteral("client_id")}));
     schemas.insert(QStringLiteral("gdrive"),
-                   source({{QStringLiteral("service_account_key_ref"), str()}, {QStringLiteral("folder_id"), str()},
+                   source({{QStringLiteral("service_account_key_ref"), str()},
+                           {QStringLiteral("folder_id"), str()},
                            {QStringLiteral("recursive"), boolean()}},
                           {QStringLiteral("folder_id")}));
     schemas.insert(QStringLiteral("jira"),
-                   source({{QStringLiteral("base_url"), str()}, {QStringLiteral("email"), str()},
-                           {QStringLiteral("api_token"), str()}, {QStringLiteral("api_token_ref"), str()},
-                           {QStringLiteral("projects"), strList()}, {QStringLiteral("labels"), strList()},
+                   source({{QStringLiteral("base_url"), str()},
+                           {QStringLiteral("email"), str()},
+                           {QStringLiteral("api_token"), str()},
+                           {QStringLiteral("api_token_ref"), str()},
+                           {QStringLiteral("projects"), strList()},
+                           {QStringLiteral("labels"), strList()},
                            {QStringLiteral("since"), str()}},
                           {QStringLiteral("base_url"), QStringLiteral("projects")}));
     return schemas;
@@ -318,9 +347,12 @@ QHash<QString, FieldSpec> buildConnectionSchemas()
 QString describe(const YamlNode &node)
 {
     switch (node.kind) {
-    case YamlNode::Kind::Mapping: return QStringLiteral("a mapping");
-    case YamlNode::Kind::Sequence: return QStringLiteral("a list");
-    case YamlNode::Kind::Alias: return QStringLiteral("an alias");
+    case YamlNode::Kind::Mapping:
+        return QStringLiteral("a mapping");
+    case YamlNode::Kind::Sequence:
+        return QStringLiteral("a list");
+    case YamlNode::Kind::Alias:
+        return QStringLiteral("an alias");
     case YamlNode::Kind::Scalar:
         return node.isNull() ? QStringLiteral("nothing") : QStringLiteral("\"%1\"").arg(node.text);
     }
@@ -335,14 +367,18 @@ QString formatNumber(double value)
 class Validator
 {
 public:
-    Validator(QString file, ConfigIssues &issues) : m_file(std::move(file)), m_issues(issues) {}
+    Validator(QString file, ConfigIssues &issues)
+        : m_file(std::move(file))
+        , m_issues(issues)
+    { }
 
     void object(const YamlNode &node, const FieldSpec &spec, const QString &path)
     {
         if (!node.isMapping()) {
             if (node.isNull())
                 return; // `llm:` with nothing: the defaults apply
-            error(node, path, QStringLiteral("%1: expected a mapping, got %2").arg(path, describe(node)),
+            error(node, path,
+                  QStringLiteral("%1: expected a mapping, got %2").arg(path, describe(node)),
                   QStringLiteral("Write `%1:` followed by indented `key: value` lines.").arg(path));
             return;
         }
@@ -352,8 +388,10 @@ public:
             if (const FieldSpec *child = spec.field(key))
                 value(entry.value, *child, childPath);
             else if (!spec.open)
-                warning(entry.key, childPath, QStringLiteral("Unsupported %1: unknown field (ignored)").arg(childPath),
-                        QStringLiteral("Unknown to this ktx version; it is ignored. Delete it from ktx.yaml when convenient."));
+                warning(entry.key, childPath,
+                        QStringLiteral("Unsupported %1: unknown field (ignored)").arg(childPath),
+                        QStringLiteral("Unknown to this ktx version; it is ignored. Delete it from "
+                                       "ktx.yaml when convenient."));
         }
         for (const QString &required : spec.required) {
             const YamlNode *child = node.find(required);
@@ -388,12 +426,17 @@ public:
             return;
         case Type::Boolean:
             if (!ConfigSchema::toBool(node))
-                error(node, path, QStringLiteral("%1: expected true or false, got %2").arg(path, describe(node)),
-                      QStringLiteral("Write `true` or `false`."));
+                error(
+                    node, path,
+                    QStringLiteral("%1: expected true or false, got %2").arg(path, describe(node)),
+                    QStringLiteral("Write `true` or `false`."));
             return;
         case Type::BooleanOrJson:
-            if (!ConfigSchema::toBool(node) && !(node.isScalar() && node.text == QLatin1String("json")))
-                error(node, path, QStringLiteral("%1: expected true, false or json, got %2").arg(path, describe(node)),
+            if (!ConfigSchema::toBool(node)
+                && !(node.isScalar() && node.text == QLatin1String("json")))
+                error(node, path,
+                      QStringLiteral("%1: expected true, false or json, got %2")
+                          .arg(path, describe(node)),
                       QStringLiteral("Write `true`, `false` or `json`."));
             return;
         case Type::IntegerOrAll:
@@ -417,8 +460,11 @@ private:
         if (node.isNull())
             return;
         if (!node.isMapping()) {
-            error(node, path, QStringLiteral("connections: expected a mapping of connection ids, got %1").arg(describe(node)),
-                  QStringLiteral("Write each connection as `<id>:` under `connections:` with its `driver:` indented below."));
+            error(node, path,
+                  QStringLiteral("connections: expected a mapping of connection ids, got %1")
+                      .arg(describe(node)),
+                  QStringLiteral("Write each connection as `<id>:` under `connections:` with its "
+                                 "`driver:` indented below."));
             return;
         }
         static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_-]*$"));
@@ -426,28 +472,39 @@ private:
             const QString id = entry.key.text;
             const QString connectionPath = path + QLatin1Char('.') + id;
             if (!idPattern.match(id).hasMatch())
-                error(entry.key, connectionPath, QStringLiteral("%1: invalid connection id \"%2\"").arg(connectionPath, id),
-                      QStringLiteral("Connection ids use letters, digits, `_` and `-`, and start with a letter, digit or `_`."));
+                error(entry.key, connectionPath,
+                      QStringLiteral("%1: invalid connection id \"%2\"").arg(connectionPath, id),
+                      QStringLiteral("Connection ids use letters, digits, `_` and `-`, and start "
+                                     "with a letter, digit or `_`."));
             else if (id == QLatin1String("_ktx_federated"))
-                error(entry.key, connectionPath, QStringLiteral("%1: the id _ktx_federated is reserved").arg(connectionPath),
+                error(entry.key, connectionPath,
+                      QStringLiteral("%1: the id _ktx_federated is reserved").arg(connectionPath),
                       QStringLiteral("Choose another id; ktx derives _ktx_federated itself."));
             const YamlNode &body = entry.value;
             if (!body.isMapping()) {
-                error(body, connectionPath, QStringLiteral("%1: expected a mapping, got %2").arg(connectionPath, describe(body)),
-                      QStringLiteral("Give the connection a `driver:` and its fields, indented under `%1:`.").arg(id));
+                error(body, connectionPath,
+                      QStringLiteral("%1: expected a mapping, got %2")
+                          .arg(connectionPath, describe(body)),
+                      QStringLiteral(
+                          "Give the connection a `driver:` and its fields, indented under `%1:`.")
+                          .arg(id));
                 continue;
             }
             const YamlNode *driver = body.find(QStringLiteral("driver"));
             const QString driverPath = connectionPath + QStringLiteral(".driver");
             if (!driver || driver->isNull()) {
-                error(driver ? *driver : entry.key, driverPath, QStringLiteral("%1: required").arg(driverPath),
-                      QStringLiteral("Add `driver:` (for example `driver: sqlite` or `driver: postgres`)."));
+                error(driver ? *driver : entry.key, driverPath,
+                      QStringLiteral("%1: required").arg(driverPath),
+                      QStringLiteral(
+                          "Add `driver:` (for example `driver: sqlite` or `driver: postgres`)."));
                 continue;
             }
             const FieldSpec *schema = ConfigSchema::connectionSchema(driver->text);
             if (!schema) {
-                QStringList all = ProjectConfig::warehouseDrivers() + ProjectConfig::contextSourceDrivers();
-                error(*driver, driverPath, QStringLiteral("Unsupported %1: %2").arg(driverPath, driver->text),
+                QStringList all
+                    = ProjectConfig::warehouseDrivers() + ProjectConfig::contextSourceDrivers();
+                error(*driver, driverPath,
+                      QStringLiteral("Unsupported %1: %2").arg(driverPath, driver->text),
                       QStringLiteral("Use one of: %1.").arg(all.join(QStringLiteral(", "))));
                 continue;
             }
@@ -460,20 +517,24 @@ private:
         if (node.isNull())
             return;
         if (!node.isMapping()) {
-            error(node, path, QStringLiteral("%1: expected a mapping, got %2").arg(path, describe(node)),
+            error(node, path,
+                  QStringLiteral("%1: expected a mapping, got %2").arg(path, describe(node)),
                   QStringLiteral("Write `%1:` followed by indented `key: value` lines.").arg(path));
             return;
         }
         for (const YamlEntry &entry : node.entries) {
             const QString childPath = path + QLatin1Char('.') + entry.key.text;
             if (!spec.keyChoices.isEmpty() && !spec.keyChoices.contains(entry.key.text)) {
-                error(entry.key, childPath, QStringLiteral("%1: unknown key \"%2\"").arg(childPath, entry.key.text),
-                      QStringLiteral("Use one of: %1.").arg(spec.keyChoices.join(QStringLiteral(", "))));
+                error(entry.key, childPath,
+                      QStringLiteral("%1: unknown key \"%2\"").arg(childPath, entry.key.text),
+                      QStringLiteral("Use one of: %1.")
+                          .arg(spec.keyChoices.join(QStringLiteral(", "))));
                 continue;
             }
             value(entry.value, *spec.values, childPath);
             if (spec.values->type == Type::String && entry.value.isNull())
-                error(entry.value, childPath, QStringLiteral("%1: must not be empty").arg(childPath),
+                error(entry.value, childPath,
+                      QStringLiteral("%1: must not be empty").arg(childPath),
                       QStringLiteral("Give it a value or delete the line."));
         }
     }
@@ -483,7 +544,8 @@ private:
         if (node.isNull())
             return;
         if (!node.isSequence()) {
-            error(node, path, QStringLiteral("%1: expected a list, got %2").arg(path, describe(node)),
+            error(node, path,
+                  QStringLiteral("%1: expected a list, got %2").arg(path, describe(node)),
                   QStringLiteral("Write a list: `[a, b]` or one `- item` per line."));
             return;
         }
@@ -491,7 +553,10 @@ private:
             const YamlNode &item = node.items[i];
             if (!item.isScalar() || item.isNull())
                 error(item, QStringLiteral("%1[%2]").arg(path).arg(i),
-                      QStringLiteral("%1[%2]: expected text, got %3").arg(path).arg(i).arg(describe(item)),
+                      QStringLiteral("%1[%2]: expected text, got %3")
+                          .arg(path)
+                          .arg(i)
+                          .arg(describe(item)),
                       QStringLiteral("Each list entry must be a plain value."));
         }
     }
@@ -500,21 +565,24 @@ private:
     {
         if (!node.isScalar()) {
             error(node, path, QStringLiteral("%1: expected text, got %2").arg(path, describe(node)),
-                  QStringLiteral("Write a single value after `%1:`.").arg(path.section(QLatin1Char('.'), -1)));
+                  QStringLiteral("Write a single value after `%1:`.")
+                      .arg(path.section(QLatin1Char('.'), -1)));
             return;
         }
         if (spec.choices.isEmpty() || node.isNull())
             return;
         if (!spec.choices.contains(node.text)) {
             const QString message = spec.backendStyle
-                                        ? QStringLiteral("Unsupported %1: %2").arg(path, node.text)
-                                        : QStringLiteral("%1: must be one of %2, got \"%3\"")
-                                              .arg(path, spec.choices.join(QStringLiteral(", ")), node.text);
-            error(node, path, message, QStringLiteral("Use one of: %1.").arg(spec.choices.join(QStringLiteral(", "))));
+                ? QStringLiteral("Unsupported %1: %2").arg(path, node.text)
+                : QStringLiteral("%1: must be one of %2, got \"%3\"")
+                      .arg(path, spec.choices.join(QStringLiteral(", ")), node.text);
+            error(node, path, message,
+                  QStringLiteral("Use one of: %1.").arg(spec.choices.join(QStringLiteral(", "))));
         }
     }
 
-    void numeric(const YamlNode &node, const FieldSpec &spec, const QString &path, bool integral, const QString &alternatives)
+    void numeric(const YamlNode &node, const FieldSpec &spec, const QString &path, bool integral,
+                 const QString &alternatives)
     {
         std::optional<double> number;
         if (integral) {
@@ -523,14 +591,18 @@ private:
         } else {
             number = ConfigSchema::toNumber(node);
         }
-        const QString kind = integral ? QStringLiteral("a whole number") : QStringLiteral("a number");
+        const QString kind
+            = integral ? QStringLiteral("a whole number") : QStringLiteral("a number");
         QString range;
         if (std::isfinite(spec.minimum) && std::isfinite(spec.maximum))
-            range = QStringLiteral(" between %1 and %2").arg(formatNumber(spec.minimum), formatNumber(spec.maximum));
+            range = QStringLiteral(" between %1 and %2")
+                        .arg(formatNumber(spec.minimum), formatNumber(spec.maximum));
         else if (std::isfinite(spec.minimum))
             range = QStringLiteral(" of at least %1").arg(formatNumber(spec.minimum));
         if (!number) {
-            error(node, path, QStringLiteral("%1: expected %2%3, got %4").arg(path, alternatives, kind, describe(node)),
+            error(node, path,
+                  QStringLiteral("%1: expected %2%3, got %4")
+                      .arg(path, alternatives, kind, describe(node)),
                   QStringLiteral("Write %1%2%3.").arg(alternatives, kind, range));
             return;
         }
@@ -539,18 +611,21 @@ private:
                   QStringLiteral("Write %1%2.").arg(kind, range));
     }
 
-    void error(const YamlNode &node, const QString &path, const QString &message, const QString &fix)
+    void error(const YamlNode &node, const QString &path, const QString &message,
+               const QString &fix)
     {
         add(ConfigIssue::Severity::Error, node, path, message, fix);
     }
-    void warning(const YamlNode &node, const QString &path, const QString &message, const QString &fix)
+    void warning(const YamlNode &node, const QString &path, const QString &message,
+                 const QString &fix)
     {
         add(ConfigIssue::Severity::Warning, node, path, message, fix);
     }
-    void add(ConfigIssue::Severity severity, const YamlNode &node, const QString &path, const QString &message,
-             const QString &fix)
+    void add(ConfigIssue::Severity severity, const YamlNode &node, const QString &path,
+             const QString &message, const QString &fix)
     {
-        m_issues.append(ConfigIssue{severity, path, message, fix, m_file, node.start.line, node.start.column});
+        m_issues.append(
+            ConfigIssue {severity, path, message, fix, m_file, node.start.line, node.start.column});
     }
 
     QString m_file;
@@ -590,8 +665,10 @@ std::optional<bool> ConfigSchema::toBool(const YamlNode &node)
 {
     if (!node.isScalar() || node.scalarStyle != YamlNode::ScalarStyle::Plain)
         return std::nullopt;
-    static const QStringList yes = {QStringLiteral("true"), QStringLiteral("True"), QStringLiteral("TRUE")};
-    static const QStringList no = {QStringLiteral("false"), QStringLiteral("False"), QStringLiteral("FALSE")};
+    static const QStringList yes
+        = {QStringLiteral("true"), QStringLiteral("True"), QStringLiteral("TRUE")};
+    static const QStringList no
+        = {QStringLiteral("false"), QStringLiteral("False"), QStringLiteral("FALSE")};
     if (yes.contains(node.text))
         return true;
     if (no.contains(node.text))

@@ -6,8 +6,8 @@
 #include <QStringList>
 
 #include <limits>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -20,20 +20,31 @@ struct YamlNode;
 // unknown key (warning) and invalid value (error) with its line and column.
 struct FieldSpec
 {
-    enum class Type { String, Integer, Number, Boolean, StringList, Object, Map, IntegerOrAll, BooleanOrJson, Any };
+    enum class Type {
+        String,
+        Integer,
+        Number,
+        Boolean,
+        StringList,
+        Object,
+        Map,
+        IntegerOrAll,
+        BooleanOrJson,
+        Any
+    };
 
     Type type = Type::Any;
-    QStringList choices;     // allowed values of a String
+    QStringList choices; // allowed values of a String
     bool backendStyle = false; // report as "Unsupported <path>: <value>"
     double minimum = -std::numeric_limits<double>::infinity();
     double maximum = std::numeric_limits<double>::infinity();
-    bool open = false;       // Object: keys not listed are passed through silently
+    bool open = false; // Object: keys not listed are passed through silently
     std::vector<std::pair<QString, FieldSpec>> fields; // Object
-    QStringList required;    // Object
+    QStringList required; // Object
     std::shared_ptr<FieldSpec> values; // Map
-    QStringList keyChoices;  // Map: allowed keys (empty: any)
-    QString keyHint;         // Map: what a key must look like
-    QString hint;            // extra advice for an invalid value
+    QStringList keyChoices; // Map: allowed keys (empty: any)
+    QString keyHint; // Map: what a key must look like
+    QString hint; // extra advice for an invalid value
 
     const FieldSpec *field(const QString &name) const;
 };

@@ -25,17 +25,23 @@ ConnectionKind ConnectionConfig::kind() const
 
 const QStringList &LlmConfig::roles()
 {
-    static const QStringList list = {QStringLiteral("default"),  QStringLiteral("triage"),
-                                     QStringLiteral("candidateExtraction"), QStringLiteral("curator"),
-                                     QStringLiteral("reconcile"), QStringLiteral("repair")};
+    static const QStringList list = {QStringLiteral("default"),
+                                     QStringLiteral("triage"),
+                                     QStringLiteral("candidateExtraction"),
+                                     QStringLiteral("curator"),
+                                     QStringLiteral("reconcile"),
+                                     QStringLiteral("repair")};
     return list;
 }
 
 const QStringList &LlmConfig::backends()
 {
-    static const QStringList list = {QStringLiteral("none"),        QStringLiteral("anthropic"),
-                                     QStringLiteral("vertex"),      QStringLiteral("gateway"),
-                                     QStringLiteral("openai-compatible"), QStringLiteral("claude-code"),
+    static const QStringList list = {QStringLiteral("none"),
+                                     QStringLiteral("anthropic"),
+                                     QStringLiteral("vertex"),
+                                     QStringLiteral("gateway"),
+                                     QStringLiteral("openai-compatible"),
+                                     QStringLiteral("claude-code"),
                                      QStringLiteral("codex")};
     return list;
 }
@@ -76,22 +82,20 @@ QStringList ProjectConfig::contextSourceConnectionIds() const
 
 const QStringList &ProjectConfig::warehouseDrivers()
 {
-    static const QStringList list = {QStringLiteral("postgres"), QStringLiteral("mysql"),
-                                     QStringLiteral("snowflake"), QStringLiteral("bigquery"),
-                                     QStringLiteral("sqlite"),   QStringLiteral("clickhouse"),
-                                     QStringLiteral("sqlserver"), QStringLiteral("duckdb"),
-                                     QStringLiteral("mongodb"),  QStringLiteral("athena"),
-                                     QStringLiteral("databricks")};
+    static const QStringList list
+        = {QStringLiteral("postgres"),  QStringLiteral("mysql"),     QStringLiteral("snowflake"),
+           QStringLiteral("bigquery"),  QStringLiteral("sqlite"),    QStringLiteral("clickhouse"),
+           QStringLiteral("sqlserver"), QStringLiteral("duckdb"),    QStringLiteral("mongodb"),
+           QStringLiteral("athena"),    QStringLiteral("databricks")};
     return list;
 }
 
 const QStringList &ProjectConfig::contextSourceDrivers()
 {
-    static const QStringList list = {QStringLiteral("dbt"),      QStringLiteral("metricflow"),
-                                     QStringLiteral("lookml"),   QStringLiteral("looker"),
-                                     QStringLiteral("metabase"), QStringLiteral("notion"),
-                                     QStringLiteral("sigma"),    QStringLiteral("gdrive"),
-                                     QStringLiteral("jira")};
+    static const QStringList list
+        = {QStringLiteral("dbt"),    QStringLiteral("metricflow"), QStringLiteral("lookml"),
+           QStringLiteral("looker"), QStringLiteral("metabase"),   QStringLiteral("notion"),
+           QStringLiteral("sigma"),  QStringLiteral("gdrive"),     QStringLiteral("jira")};
     return list;
 }
 

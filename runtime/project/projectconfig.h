@@ -31,14 +31,14 @@ struct ConnectionConfig
 
 struct ProviderEndpoint
 {
-    QString apiKey;  // a secret reference or literal
+    QString apiKey; // a secret reference or literal
     QString baseUrl;
 };
 
 struct PromptCachingConfig
 {
     std::optional<bool> enabled; // unset: the backend's default
-    QString systemTtl;           // 5m | 1h
+    QString systemTtl; // 5m | 1h
     QString toolsTtl;
     QString historyTtl;
     bool vertexFallbackTo5m = false;
@@ -58,7 +58,8 @@ struct LlmConfig
 
     // llm.models.<role>, else llm.models.default; empty when neither is set.
     QString modelFor(const QString &role) const;
-    static const QStringList &roles(); // default, triage, candidateExtraction, curator, reconcile, repair
+    static const QStringList &
+    roles(); // default, triage, candidateExtraction, curator, reconcile, repair
     static const QStringList &backends();
 };
 

@@ -15,7 +15,8 @@ ProjectLocator::Resolution ProjectLocator::resolve(const QString &flagValue)
     return resolve(flagValue, QDir::currentPath());
 }
 
-ProjectLocator::Resolution ProjectLocator::resolve(const QString &flagValue, const QString &workingDirectory)
+ProjectLocator::Resolution ProjectLocator::resolve(const QString &flagValue,
+                                                   const QString &workingDirectory)
 {
     const auto make = [](const QString &dir, Origin origin) {
         Resolution r;

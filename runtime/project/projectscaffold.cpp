@@ -74,23 +74,31 @@ Result<void> ProjectScaffold::create(const QString &dirPath, const Options &opti
                          QStringLiteral("Project already contains ktx.yaml: %1").arg(configPath),
                          QStringLiteral("Open it instead, or choose another folder."));
     if (GitRepository::isRepositoryRoot(dir))
-        return makeError(QStringLiteral("foreign_repository"),
-                         QStringLiteral("%1 is already the root of a git repository that ktx did not create.").arg(dir),
-                         QStringLiteral("ktx keeps its own repository: choose a new subfolder, or pass a fresh --project-dir."));
+        return makeError(
+            QStringLiteral("foreign_repository"),
+            QStringLiteral("%1 is already the root of a git repository that ktx did not create.")
+                .arg(dir),
+            QStringLiteral("ktx keeps its own repository: choose a new subfolder, or pass a fresh "
+                           "--project-dir."));
     const QDir existing(dir);
     if (existing.exists() && !options.allowNonEmpty
-        && !existing.entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot).isEmpty())
+        && !existing
+                .entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)
+                .isEmpty())
         return makeError(QStringLiteral("folder_not_empty"),
                          QStringLiteral("That folder already exists and is not empty: %1").arg(dir),
-                         QStringLiteral("Choose an empty or new folder, or confirm that ktx may add its files there (--yes)."));
+                         QStringLiteral("Choose an empty or new folder, or confirm that ktx may "
+                                        "add its files there (--yes)."));
 
-    const QByteArray configText = options.configText.isEmpty() ? defaultConfigText() : options.configText;
+    const QByteArray configText
+        = options.configText.isEmpty() ? defaultConfigText() : options.configText;
     const LoadedConfig checked = ConfigLoader::fromText(configText, configPath);
     if (checked.hasErrors()) {
         const ConfigIssue &first = *std::find_if(checked.issues.cbegin(), checked.issues.cend(),
                                                  [](const ConfigIssue &i) { return i.isError(); });
         return makeError(QStringLiteral("invalid_config"),
-                         QStringLiteral("The new ktx.yaml would be invalid: %1 (%2)").arg(first.message, first.location()),
+                         QStringLiteral("The new ktx.yaml would be invalid: %1 (%2)")
+                             .arg(first.message, first.location()),
                          first.fix);
     }
 
@@ -101,7 +109,8 @@ Result<void> ProjectScaffold::create(const QString &dirPath, const Options &opti
         while (!QFileInfo::exists(QFileInfo(top).absolutePath()))
             top = QFileInfo(top).absolutePath();
         if (!QDir().mkpath(dir))
-            return makeError(QStringLiteral("write_failed"), QStringLiteral("Cannot create the folder %1.").arg(dir),
+            return makeError(QStringLiteral("write_failed"),
+                             QStringLiteral("Cannot create the folder %1.").arg(dir),
                              QStringLiteral("Check that you may write there."));
         created.add(top);
     }
@@ -118,23 +127,23 @@ Result<void> ProjectScaffold::create(const QString &dirPath, const Options &opti
     };
     // A person's own .gitignore is kept; ktx only adds its line.
     QByteArray gitignore;
-    if (QFile existingIgnore(root.filePath(QStringLiteral(".gitignore"))); existingIgnore.open(QIODevice::ReadOnly)) {
+    if (QFile existingIgnore(root.filePath(QStringLiteral(".gitignore")));
+        existingIgnore.open(QIODevice::ReadOnly)) {
         gitignore = existingIgnore.read(1024 * 1024);
         if (!gitignore.isEmpty() && !gitignore.endsWith('\n'))
             gitignore += '\n';
     }
     if (!gitignore.split('\n').contains("/.ktx/") && !gitignore.split('\n').contains(".ktx/"))
-        gitignore += "# Local ktx state: caches, search index, secrets, run logs. Never committed.\n/.ktx/\n";
+        gitignore += "# Local ktx state: caches, search index, secrets, run logs. Never "
+                     "committed.\n/.ktx/\n";
     const File files[] = {
-        {".gitignore", gitignore},
-        {"semantic-layer/.gitkeep", {}},
-        {"wiki/global/.gitkeep", {}},
-        {"raw-sources/.gitkeep", {}},
-        {"ktx.yaml", configText},
+        {".gitignore", gitignore},    {"semantic-layer/.gitkeep", {}}, {"wiki/global/.gitkeep", {}},
+        {"raw-sources/.gitkeep", {}}, {"ktx.yaml", configText},
     };
     for (const File &file : files) {
         const QString path = root.filePath(QString::fromLatin1(file.path));
-        const QString topFolder = root.filePath(QString::fromLatin1(file.path).section(QLatin1Char('/'), 0, 0));
+        const QString topFolder
+            = root.filePath(QString::fromLatin1(file.path).section(QLatin1Char('/'), 0, 0));
         if (!QFileInfo::exists(topFolder))
             created.add(topFolder);
         else if (!QFileInfo::exists(path))
@@ -146,7 +155,8 @@ Result<void> ProjectScaffold::create(const QString &dirPath, const Options &opti
     if (!QFileInfo::exists(local)) {
         created.add(local);
         if (!QDir().mkpath(local))
-            return fail(makeError(QStringLiteral("write_failed"), QStringLiteral("Cannot create %1.").arg(local)));
+            return fail(makeError(QStringLiteral("write_failed"),
+                                  QStringLiteral("Cannot create %1.").arg(local)));
     }
 
     auto repository = GitRepository::init(dir);
@@ -155,8 +165,10 @@ Result<void> ProjectScaffold::create(const QString &dirPath, const Options &opti
     created.add(root.filePath(QStringLiteral(".git")));
     const QString name = options.name.isEmpty() ? QFileInfo(dir).fileName() : options.name;
     const GitRepository::Signature author = GitRepository::Signature::parse(
-        checked.config.storage.gitAuthor, {QStringLiteral("ktx"), QStringLiteral("ktx@example.com")});
-    auto commit = repository->commit(QStringLiteral("Initialize ktx project: %1").arg(name), author);
+        checked.config.storage.gitAuthor,
+        {QStringLiteral("ktx"), QStringLiteral("ktx@example.com")});
+    auto commit
+        = repository->commit(QStringLiteral("Initialize ktx project: %1").arg(name), author);
     if (!commit.ok())
         return fail(commit.error());
     return {};

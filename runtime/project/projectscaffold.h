@@ -15,8 +15,8 @@ class ProjectScaffold
 public:
     struct Options
     {
-        QString name;           // defaults to the folder name
-        QByteArray configText;  // ktx.yaml content; defaults to a fresh commented file
+        QString name; // defaults to the folder name
+        QByteArray configText; // ktx.yaml content; defaults to a fresh commented file
         bool allowNonEmpty = false;
     };
 

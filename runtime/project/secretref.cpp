@@ -46,7 +46,8 @@ bool SecretRef::isAvailable(const QString &projectDir) const
     case Kind::Empty:
         return false;
     case Kind::Env:
-        return !m_target.isEmpty() && !qEnvironmentVariableIsEmpty(m_target.toLocal8Bit().constData());
+        return !m_target.isEmpty()
+            && !qEnvironmentVariableIsEmpty(m_target.toLocal8Bit().constData());
     case Kind::File:
         return QFileInfo(filePath(projectDir)).isReadable();
     case Kind::Literal:
@@ -60,21 +61,26 @@ Result<QString> SecretRef::resolve(const QString &projectDir) const
     QString value;
     switch (m_kind) {
     case Kind::Empty:
-        return makeError(QStringLiteral("secret_missing"), QStringLiteral("No value is configured."));
+        return makeError(QStringLiteral("secret_missing"),
+                         QStringLiteral("No value is configured."));
     case Kind::Env:
         value = qEnvironmentVariable(m_target.toLocal8Bit().constData());
         if (value.isEmpty())
-            return makeError(QStringLiteral("secret_missing"),
-                             QStringLiteral("The environment variable %1 is not set.").arg(m_target),
-                             QStringLiteral("Export %1 in the shell that runs ktx, or store the secret with "
-                                            "`ktx setup` as a file reference.").arg(m_target));
+            return makeError(
+                QStringLiteral("secret_missing"),
+                QStringLiteral("The environment variable %1 is not set.").arg(m_target),
+                QStringLiteral("Export %1 in the shell that runs ktx, or store the secret with "
+                               "`ktx setup` as a file reference.")
+                    .arg(m_target));
         break;
     case Kind::File: {
         QFile file(filePath(projectDir));
         if (!file.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("secret_missing"),
-                             QStringLiteral("Cannot read the secret file %1.").arg(m_target),
-                             QStringLiteral("Create the file (its first line is the secret) or run `ktx setup` again."));
+            return makeError(
+                QStringLiteral("secret_missing"),
+                QStringLiteral("Cannot read the secret file %1.").arg(m_target),
+                QStringLiteral(
+                    "Create the file (its first line is the secret) or run `ktx setup` again."));
         // Only the first line is the secret; a 64 KiB cap keeps a wrong path harmless.
         value = QString::fromUtf8(file.read(64 * 1024)).section(QLatin1Char('\n'), 0, 0).trimmed();
         break;
@@ -92,7 +98,8 @@ QString SecretStore::secretsDir(const QString &projectDir)
     return QDir(projectDir).filePath(QStringLiteral(".ktx/secrets"));
 }
 
-Result<QString> SecretStore::store(const QString &projectDir, const QString &name, const QString &value)
+Result<QString> SecretStore::store(const QString &projectDir, const QString &name,
+                                   const QString &value)
 {
     static const QRegularExpression safeName(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.-]*$"));
     if (!safeName.match(name).hasMatch())
@@ -100,15 +107,20 @@ Result<QString> SecretStore::store(const QString &projectDir, const QString &nam
                          QStringLiteral("\"%1\" cannot be used as a secret name.").arg(name),
                          QStringLiteral("Use letters, digits, `_`, `.` and `-`."));
     if (value.contains(QLatin1Char('\n')))
-        return makeError(QStringLiteral("invalid_secret"), QStringLiteral("A secret must be a single line."));
+        return makeError(QStringLiteral("invalid_secret"),
+                         QStringLiteral("A secret must be a single line."));
     SecretRedactor::registerSecret(value);
     const QString dir = secretsDir(projectDir);
     if (!QDir().mkpath(dir))
-        return makeError(QStringLiteral("write_failed"), QStringLiteral("Cannot create %1.").arg(dir));
-    QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        return makeError(QStringLiteral("write_failed"),
+                         QStringLiteral("Cannot create %1.").arg(dir));
+    QFile::setPermissions(dir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     AtomicFile::Options options;
     options.permissions = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-    if (Result<void> written = AtomicFile::write(QDir(dir).filePath(name), value.toUtf8() + '\n', options); !written.ok())
+    if (Result<void> written
+        = AtomicFile::write(QDir(dir).filePath(name), value.toUtf8() + '\n', options);
+        !written.ok())
         return written.error();
     return QString(QStringLiteral("file:.ktx/secrets/") + name);
 }

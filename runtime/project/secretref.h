@@ -18,7 +18,7 @@ public:
 
     Kind kind() const { return m_kind; }
     QString target() const { return m_target; } // variable name, path, or literal
-    QString text() const { return m_text; }      // as written
+    QString text() const { return m_text; } // as written
 
     // The file a `file:` reference points at, resolved against the project.
     QString filePath(const QString &projectDir) const;
@@ -39,7 +39,8 @@ private:
 class SecretStore
 {
 public:
-    static Result<QString> store(const QString &projectDir, const QString &name, const QString &value);
+    static Result<QString> store(const QString &projectDir, const QString &name,
+                                 const QString &value);
     static QString secretsDir(const QString &projectDir);
 };
 

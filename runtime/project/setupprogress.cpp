@@ -35,10 +35,12 @@ void SetupProgress::markCompleted(const QString &step)
 SetupProgress SetupProgress::load(const QString &projectDir)
 {
     SetupProgress progress;
-    const QJsonObject state = readJson(QDir(setupDir(projectDir)).filePath(QStringLiteral("state.json")));
+    const QJsonObject state
+        = readJson(QDir(setupDir(projectDir)).filePath(QStringLiteral("state.json")));
     for (const QJsonValue &step : state.value(QStringLiteral("completed_steps")).toArray())
         progress.completedSteps.append(step.toString());
-    const QJsonObject wizard = readJson(QDir(setupDir(projectDir)).filePath(QStringLiteral("wizard.json")));
+    const QJsonObject wizard
+        = readJson(QDir(setupDir(projectDir)).filePath(QStringLiteral("wizard.json")));
     progress.currentPage = wizard.value(QStringLiteral("currentPage")).toString();
     progress.fields = wizard.value(QStringLiteral("fields")).toObject();
     return progress;
@@ -47,13 +49,16 @@ SetupProgress SetupProgress::load(const QString &projectDir)
 Result<void> SetupProgress::save(const QString &projectDir) const
 {
     const QDir dir(setupDir(projectDir));
-    QJsonObject state{{QStringLiteral("completed_steps"), QJsonArray::fromStringList(completedSteps)}};
+    QJsonObject state {
+        {QStringLiteral("completed_steps"), QJsonArray::fromStringList(completedSteps)}};
     if (Result<void> r = AtomicFile::write(dir.filePath(QStringLiteral("state.json")),
                                            QJsonDocument(state).toJson(QJsonDocument::Indented));
         !r.ok())
         return r;
-    QJsonObject wizard{{QStringLiteral("currentPage"), currentPage}, {QStringLiteral("fields"), fields}};
-    return AtomicFile::write(dir.filePath(QStringLiteral("wizard.json")), QJsonDocument(wizard).toJson(QJsonDocument::Indented));
+    QJsonObject wizard {{QStringLiteral("currentPage"), currentPage},
+                        {QStringLiteral("fields"), fields}};
+    return AtomicFile::write(dir.filePath(QStringLiteral("wizard.json")),
+                             QJsonDocument(wizard).toJson(QJsonDocument::Indented));
 }
 
 } // namespace ktx

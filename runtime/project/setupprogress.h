@@ -16,8 +16,8 @@ namespace ktx {
 struct SetupProgress
 {
     QStringList completedSteps;
-    QString currentPage;  // wizard page id, empty when not started
-    QJsonObject fields;   // wizard field name -> value (no secrets: those go to .ktx/secrets)
+    QString currentPage; // wizard page id, empty when not started
+    QJsonObject fields; // wizard field name -> value (no secrets: those go to .ktx/secrets)
 
     bool isCompleted(const QString &step) const { return completedSteps.contains(step); }
     void markCompleted(const QString &step);

@@ -28,7 +28,10 @@ struct ParserDeleter
 class TreeBuilder
 {
 public:
-    TreeBuilder(fy_parser *parser, const QByteArray &text) : m_parser(parser), m_text(text) {}
+    TreeBuilder(fy_parser *parser, const QByteArray &text)
+        : m_parser(parser)
+        , m_text(text)
+    { }
 
     std::optional<Error> run(std::optional<YamlNode> &root)
     {
@@ -55,21 +58,23 @@ private:
         case FYET_DOCUMENT_START:
             ++m_documents;
             if (m_documents > 1)
-                return makeError(QStringLiteral("yaml_multiple_documents"),
-                                 QStringLiteral("The file holds more than one YAML document (a second `---`)."),
-                                 QStringLiteral("Keep a single document in the file."));
+                return makeError(
+                    QStringLiteral("yaml_multiple_documents"),
+                    QStringLiteral("The file holds more than one YAML document (a second `---`)."),
+                    QStringLiteral("Keep a single document in the file."));
             return std::nullopt;
         case FYET_MAPPING_START:
         case FYET_SEQUENCE_START: {
             YamlNode node;
             const bool mapping = event->type == FYET_MAPPING_START;
             node.kind = mapping ? YamlNode::Kind::Mapping : YamlNode::Kind::Sequence;
-            fy_token *token = mapping ? event->mapping_start.mapping_start : event->sequence_start.sequence_start;
+            fy_token *token = mapping ? event->mapping_start.mapping_start
+                                      : event->sequence_start.sequence_start;
             const fy_token_type type = token ? fy_token_get_type(token) : FYTT_NONE;
             node.flow = type == FYTT_FLOW_MAPPING_START || type == FYTT_FLOW_SEQUENCE_START;
             node.start = toMark(fy_event_start_mark(event));
             node.end = node.start;
-            m_stack.push_back(Frame{std::move(node), std::nullopt, {}});
+            m_stack.push_back(Frame {std::move(node), std::nullopt, {}});
             return std::nullopt;
         }
         case FYET_MAPPING_END:
@@ -95,11 +100,20 @@ private:
                 const char *text = fy_token_get_text(value, &length);
                 node.text = QString::fromUtf8(text, static_cast<qsizetype>(length));
                 switch (fy_token_scalar_style(value)) {
-                case FYSS_SINGLE_QUOTED: node.scalarStyle = YamlNode::ScalarStyle::SingleQuoted; break;
-                case FYSS_DOUBLE_QUOTED: node.scalarStyle = YamlNode::ScalarStyle::DoubleQuoted; break;
-                case FYSS_LITERAL: node.scalarStyle = YamlNode::ScalarStyle::Literal; break;
-                case FYSS_FOLDED: node.scalarStyle = YamlNode::ScalarStyle::Folded; break;
-                default: break;
+                case FYSS_SINGLE_QUOTED:
+                    node.scalarStyle = YamlNode::ScalarStyle::SingleQuoted;
+                    break;
+                case FYSS_DOUBLE_QUOTED:
+                    node.scalarStyle = YamlNode::ScalarStyle::DoubleQuoted;
+                    break;
+                case FYSS_LITERAL:
+                    node.scalarStyle = YamlNode::ScalarStyle::Literal;
+                    break;
+                case FYSS_FOLDED:
+                    node.scalarStyle = YamlNode::ScalarStyle::Folded;
+                    break;
+                default:
+                    break;
                 }
                 node.start = toMark(fy_token_start_mark(value));
                 node.end = toMark(fy_token_end_mark(value));
@@ -133,9 +147,9 @@ private:
     // them, so a splice replaces the whole value and locations point at the quote.
     void widenToQuotes(YamlNode &node) const
     {
-        const char quote = node.scalarStyle == YamlNode::ScalarStyle::SingleQuoted   ? '\''
-                           : node.scalarStyle == YamlNode::ScalarStyle::DoubleQuoted ? '"'
-                                                                                      : 0;
+        const char quote = node.scalarStyle == YamlNode::ScalarStyle::SingleQuoted ? '\''
+            : node.scalarStyle == YamlNode::ScalarStyle::DoubleQuoted              ? '"'
+                                                                                   : 0;
         if (!quote)
             return;
         if (node.start.offset > 0 && m_text[node.start.offset - 1] == quote) {
@@ -172,9 +186,11 @@ private:
         }
         if (!parent.pendingKey) {
             if (node.isScalar() && parent.keys.contains(node.text)) {
-                Error error = makeError(QStringLiteral("yaml_duplicate_key"),
-                                        QStringLiteral("Duplicate key `%1`.").arg(node.text),
-                                        QStringLiteral("Keep one of the two entries; YAML keys must be unique in a mapping."));
+                Error error = makeError(
+                    QStringLiteral("yaml_duplicate_key"),
+                    QStringLiteral("Duplicate key `%1`.").arg(node.text),
+                    QStringLiteral(
+                        "Keep one of the two entries; YAML keys must be unique in a mapping."));
                 error.line = node.start.line;
                 error.column = node.start.column;
                 return error;
@@ -184,7 +200,7 @@ private:
             parent.pendingKey = std::move(node);
             return std::nullopt;
         }
-        parent.node.entries.push_back(YamlEntry{std::move(*parent.pendingKey), std::move(node)});
+        parent.node.entries.push_back(YamlEntry {std::move(*parent.pendingKey), std::move(node)});
         parent.pendingKey.reset();
         parent.node.end = parent.node.entries.back().value.end;
         return std::nullopt;
@@ -198,8 +214,10 @@ private:
 
 Error firstError(fy_diag *diag)
 {
-    Error error = makeError(QStringLiteral("yaml_parse_error"), QStringLiteral("invalid YAML"),
-                            QStringLiteral("Fix the YAML syntax at the position shown (indentation, a missing colon or quote)."));
+    Error error = makeError(
+        QStringLiteral("yaml_parse_error"), QStringLiteral("invalid YAML"),
+        QStringLiteral(
+            "Fix the YAML syntax at the position shown (indentation, a missing colon or quote)."));
     void *iter = nullptr;
     while (fy_diag_error *e = fy_diag_errors_iterate(diag, &iter)) {
         if (e->type < FYET_ERROR)
@@ -231,19 +249,22 @@ Result<YamlDocument> YamlDocument::parse(const QByteArray &text, const QString &
     diagConfig.fp = nullptr;
     std::unique_ptr<fy_diag, DiagDeleter> diag(fy_diag_create(&diagConfig));
     if (!diag)
-        return makeError(QStringLiteral("yaml_parse_error"), QStringLiteral("cannot create the YAML parser"));
+        return makeError(QStringLiteral("yaml_parse_error"),
+                         QStringLiteral("cannot create the YAML parser"));
     fy_diag_set_collect_errors(diag.get(), true);
     fy_parse_cfg config = {};
     config.flags = FYPCF_QUIET;
     config.diag = diag.get();
     std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&config));
     if (!parser)
-        return makeError(QStringLiteral("yaml_parse_error"), QStringLiteral("cannot create the YAML parser"));
+        return makeError(QStringLiteral("yaml_parse_error"),
+                         QStringLiteral("cannot create the YAML parser"));
     // libfyaml reads from the buffer we keep alive in `document` for the parse.
     if (fy_parser_set_string(parser.get(), document.m_text.constData(),
                              static_cast<size_t>(document.m_text.size()))
         != 0)
-        return makeError(QStringLiteral("yaml_parse_error"), QStringLiteral("cannot read the YAML text"));
+        return makeError(QStringLiteral("yaml_parse_error"),
+                         QStringLiteral("cannot read the YAML text"));
 
     TreeBuilder builder(parser.get(), document.m_text);
     std::optional<Error> error = builder.run(document.m_root);

@@ -12,8 +12,9 @@ namespace {
 
 Error editError(const QString &message)
 {
-    return makeError(QStringLiteral("yaml_edit_failed"), message,
-                     QStringLiteral("The file was left unchanged. Edit it by hand or report this as a bug."));
+    return makeError(
+        QStringLiteral("yaml_edit_failed"), message,
+        QStringLiteral("The file was left unchanged. Edit it by hand or report this as a bug."));
 }
 
 bool valueMatches(const YamlNode *node, const YamlValue &value)
@@ -55,14 +56,17 @@ bool isPlainSafe(const QString &text)
     static const QString indicators = QStringLiteral("-?:,[]{}#&*!|>'\"%@`");
     if (indicators.contains(text.front()))
         return false;
-    if (text.contains(QLatin1String(": ")) || text.contains(QLatin1String(" #")) || text.endsWith(QLatin1Char(':')))
+    if (text.contains(QLatin1String(": ")) || text.contains(QLatin1String(" #"))
+        || text.endsWith(QLatin1Char(':')))
         return false;
     for (const QChar c : text)
         if (c.category() == QChar::Other_Control)
             return false;
     // Words and numbers YAML would read as something other than a string.
     static const QRegularExpression special(
-        QStringLiteral("^(?:~|null|true|false|yes|no|on|off|y|n|[-+]?(?:\\.inf|\\.nan)|[-+]?[0-9][0-9_]*(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\\.[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+)$"),
+        QStringLiteral(
+            "^(?:~|null|true|false|yes|no|on|off|y|n|[-+]?(?:\\.inf|\\.nan)|[-+]?[0-9][0-9_]*(?:\\."
+            "[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\\.[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+)$"),
         QRegularExpression::CaseInsensitiveOption);
     return !special.match(text).hasMatch();
 }
@@ -72,11 +76,21 @@ QByteArray doubleQuoted(const QString &text)
     QByteArray out = "\"";
     for (const QChar c : text) {
         switch (c.unicode()) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
         default:
             if (c.unicode() < 0x20)
                 out += "\\x" + QByteArray::number(c.unicode(), 16).rightJustified(2, '0');
@@ -91,12 +105,13 @@ QByteArray doubleQuoted(const QString &text)
 bool isEmptyCollection(const YamlValue &value)
 {
     return (value.type() == YamlValue::Type::Mapping && value.entries().empty())
-           || (value.type() == YamlValue::Type::List && value.items().empty());
+        || (value.type() == YamlValue::Type::List && value.items().empty());
 }
 
 } // namespace
 
-YamlEditor::YamlEditor(QByteArray text) : m_text(std::move(text))
+YamlEditor::YamlEditor(QByteArray text)
+    : m_text(std::move(text))
 {
     detectStyle();
 }
@@ -114,7 +129,8 @@ void YamlEditor::detectStyle()
             for (const YamlEntry &entry : node.entries) {
                 const YamlNode &child = entry.value;
                 if (child.isMapping() && !child.flow && !child.entries.empty()) {
-                    const int diff = child.entries.front().key.start.column - entry.key.start.column;
+                    const int diff
+                        = child.entries.front().key.start.column - entry.key.start.column;
                     if (diff > 0 && (unit == 0 || diff < unit))
                         unit = diff;
                 }
@@ -173,7 +189,8 @@ QByteArray YamlEditor::renderScalar(const YamlValue &value) const
     case YamlValue::Type::Null:
         return "null";
     case YamlValue::Type::String:
-        return isPlainSafe(value.scalarText()) ? value.scalarText().toUtf8() : doubleQuoted(value.scalarText());
+        return isPlainSafe(value.scalarText()) ? value.scalarText().toUtf8()
+                                               : doubleQuoted(value.scalarText());
     default:
         return value.scalarText().toUtf8();
     }
@@ -256,7 +273,8 @@ Result<void> YamlEditor::setUnchecked(const QStringList &path, const YamlValue &
 
     if (path.isEmpty()) {
         if (value.type() != YamlValue::Type::Mapping)
-            return editError(QStringLiteral("Only a mapping can be written at the top of the file."));
+            return editError(
+                QStringLiteral("Only a mapping can be written at the top of the file."));
         for (const auto &[key, child] : value.entries()) {
             if (Result<void> r = setUnchecked({key}, child); !r.ok())
                 return r;
@@ -275,9 +293,10 @@ Result<void> YamlEditor::setUnchecked(const QStringList &path, const YamlValue &
         if (depth == path.size() - 1) {
             // The target exists.
             const YamlNode &existing = entry->value;
-            if (value.type() == YamlValue::Type::Mapping && !value.entries().empty() && existing.isMapping()) {
+            if (value.type() == YamlValue::Type::Mapping && !value.entries().empty()
+                && existing.isMapping()) {
                 for (const auto &[key, child] : value.entries()) {
-                    if (Result<void> r = setUnchecked(path + QStringList{key}, child); !r.ok())
+                    if (Result<void> r = setUnchecked(path + QStringList {key}, child); !r.ok())
                         return r;
                 }
                 return {};
@@ -297,7 +316,8 @@ Result<void> YamlEditor::setUnchecked(const QStringList &path, const YamlValue &
     return insertEntry(parentKey, parent, path[depth], wrapped);
 }
 
-Result<void> YamlEditor::replaceValue(const YamlNode &key, const YamlNode &value, const YamlValue &replacement)
+Result<void> YamlEditor::replaceValue(const YamlNode &key, const YamlNode &value,
+                                      const YamlValue &replacement)
 {
     const qsizetype colon = colonAfter(key);
     if (colon < 0)
@@ -337,8 +357,8 @@ Result<void> YamlEditor::replaceValue(const YamlNode &key, const YamlNode &value
     return {};
 }
 
-Result<void> YamlEditor::insertEntry(const YamlNode *parentKey, const YamlNode *parent, const QString &key,
-                                     const YamlValue &value)
+Result<void> YamlEditor::insertEntry(const YamlNode *parentKey, const YamlNode *parent,
+                                     const QString &key, const YamlValue &value)
 {
     // No document yet (empty file or only comments): append at the top level.
     if (!parent) {
@@ -367,7 +387,9 @@ Result<void> YamlEditor::insertEntry(const YamlNode *parentKey, const YamlNode *
     if (parent->isMapping() && parent->flow && !parent->entries.empty()) {
         const qsizetype close = m_text.lastIndexOf('}', parent->end.offset - 1);
         if (close < parent->start.offset)
-            return editError(QStringLiteral("Cannot find the end of the mapping that should hold `%1`.").arg(key));
+            return editError(
+                QStringLiteral("Cannot find the end of the mapping that should hold `%1`.")
+                    .arg(key));
         // after the last entry, before any space or newline that precedes the brace
         qsizetype pos = parent->entries.back().value.end.offset;
         splice(pos, pos, ", " + renderKey(key) + ": " + renderFlow(value));
@@ -376,7 +398,8 @@ Result<void> YamlEditor::insertEntry(const YamlNode *parentKey, const YamlNode *
 
     const bool replaceable = (parent->isMapping() && parent->entries.empty()) || parent->isNull();
     if (!replaceable)
-        return editError(QStringLiteral("Cannot add `%1` under a value that is not a mapping.").arg(key));
+        return editError(
+            QStringLiteral("Cannot add `%1` under a value that is not a mapping.").arg(key));
 
     if (!parentKey) {
         // The whole document is `{}` or null: replace it with a block mapping.
@@ -389,7 +412,8 @@ Result<void> YamlEditor::insertEntry(const YamlNode *parentKey, const YamlNode *
     }
     const qsizetype colon = colonAfter(*parentKey);
     if (colon < 0)
-        return editError(QStringLiteral("Cannot find the `:` after key `%1`.").arg(parentKey->text));
+        return editError(
+            QStringLiteral("Cannot find the `:` after key `%1`.").arg(parentKey->text));
     const qsizetype end = parent->empty ? colon + 1 : parent->end.offset;
     const int indent = parentKey->start.column - 1 + m_style.indentUnit;
     splice(colon + 1, end, "\n" + renderEntry(key, value, indent));
@@ -430,13 +454,15 @@ Result<void> YamlEditor::remove(const QStringList &path)
         splice(from, to, {});
     } else if (parent->entries.size() == 1 && !parentPath.isEmpty()) {
         // The last entry of a nested mapping: leave an explicit empty mapping.
-        const YamlEntry *parentEntry = parentPath.size() == 1 ? parsed->root()->findEntry(parentPath.back())
-                                                              : parsed->at(parentPath.mid(0, parentPath.size() - 1))->findEntry(parentPath.back());
+        const YamlEntry *parentEntry = parentPath.size() == 1
+            ? parsed->root()->findEntry(parentPath.back())
+            : parsed->at(parentPath.mid(0, parentPath.size() - 1))->findEntry(parentPath.back());
         if (Result<void> r = replaceValue(parentEntry->key, *parent, YamlValue::mapping()); !r.ok())
             return r;
     } else {
         const qsizetype from = lineStart(entry->key.start.offset);
-        const qsizetype end = entry->value.empty ? colonAfter(entry->key) + 1 : entry->value.end.offset;
+        const qsizetype end
+            = entry->value.empty ? colonAfter(entry->key) + 1 : entry->value.end.offset;
         qsizetype to = (end > 0 && m_text[end - 1] == '\n') ? end : lineEnd(end) + 1;
         splice(from, qMin(to, m_text.size()), {});
     }
@@ -444,7 +470,8 @@ Result<void> YamlEditor::remove(const QStringList &path)
     auto check = YamlDocument::parse(m_text);
     if (!check.ok() || (check->root() && check->at(path))) {
         m_text = before;
-        return editError(QStringLiteral("Removing `%1` would damage the file.").arg(path.join(QLatin1Char('.'))));
+        return editError(QStringLiteral("Removing `%1` would damage the file.")
+                             .arg(path.join(QLatin1Char('.'))));
     }
     return {};
 }

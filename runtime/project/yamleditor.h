@@ -36,7 +36,8 @@ private:
     };
 
     Result<void> setUnchecked(const QStringList &path, const YamlValue &value);
-    Result<void> replaceValue(const YamlNode &key, const YamlNode &value, const YamlValue &replacement);
+    Result<void> replaceValue(const YamlNode &key, const YamlNode &value,
+                              const YamlValue &replacement);
     Result<void> insertEntry(const YamlNode *parentKey, const YamlNode *parent, const QString &key,
                              const YamlValue &value);
 

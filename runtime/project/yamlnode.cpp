@@ -7,7 +7,7 @@ bool YamlNode::isNull() const
     if (kind != Kind::Scalar || scalarStyle != ScalarStyle::Plain)
         return false;
     return empty || text.isEmpty() || text == QLatin1String("~") || text == QLatin1String("null")
-           || text == QLatin1String("Null") || text == QLatin1String("NULL");
+        || text == QLatin1String("Null") || text == QLatin1String("NULL");
 }
 
 const YamlEntry *YamlNode::findEntry(QStringView key) const

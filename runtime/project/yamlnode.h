@@ -28,13 +28,13 @@ struct YamlNode
 
     Kind kind = Kind::Scalar;
     ScalarStyle scalarStyle = ScalarStyle::Plain;
-    bool flow = false;   // `{}` / `[]` collections
-    bool empty = false;  // `key:` with nothing after it (an implicit null)
-    QString text;        // scalar value (after unquoting), or alias name
+    bool flow = false; // `{}` / `[]` collections
+    bool empty = false; // `key:` with nothing after it (an implicit null)
+    QString text; // scalar value (after unquoting), or alias name
     YamlMark start;
-    YamlMark end;        // one past the last byte of the node
+    YamlMark end; // one past the last byte of the node
     std::vector<YamlEntry> entries; // Mapping
-    std::vector<YamlNode> items;    // Sequence
+    std::vector<YamlNode> items; // Sequence
 
     bool isScalar() const { return kind == Kind::Scalar; }
     bool isMapping() const { return kind == Kind::Mapping; }

@@ -18,15 +18,21 @@ public:
     YamlValue() = default;
     static YamlValue null() { return YamlValue(Type::Null, {}); }
     static YamlValue string(const QString &text) { return YamlValue(Type::String, text); }
-    static YamlValue boolean(bool value) { return YamlValue(Type::Bool, value ? QStringLiteral("true") : QStringLiteral("false")); }
-    static YamlValue integer(qint64 value) { return YamlValue(Type::Integer, QString::number(value)); }
+    static YamlValue boolean(bool value)
+    {
+        return YamlValue(Type::Bool, value ? QStringLiteral("true") : QStringLiteral("false"));
+    }
+    static YamlValue integer(qint64 value)
+    {
+        return YamlValue(Type::Integer, QString::number(value));
+    }
     static YamlValue number(double value) { return YamlValue(Type::Float, QString::number(value)); }
     static YamlValue mapping() { return YamlValue(Type::Mapping, {}); }
     static YamlValue list() { return YamlValue(Type::List, {}); }
     static YamlValue stringList(const QStringList &items);
 
     YamlValue &insert(const QString &key, YamlValue value); // mappings; replaces an existing key
-    YamlValue &append(YamlValue value);                     // lists
+    YamlValue &append(YamlValue value); // lists
 
     Type type() const { return m_type; }
     bool isScalar() const { return m_type != Type::Mapping && m_type != Type::List; }
@@ -35,7 +41,10 @@ public:
     const std::vector<YamlValue> &items() const { return m_items; }
 
 private:
-    YamlValue(Type type, QString text) : m_type(type), m_text(std::move(text)) {}
+    YamlValue(Type type, QString text)
+        : m_type(type)
+        , m_text(std::move(text))
+    { }
 
     Type m_type = Type::Null;
     QString m_text;

@@ -18,14 +18,17 @@ constexpr int kDebounceMs = 120;
 } // namespace
 
 StatusMonitor::StatusMonitor(QObject *parent)
-    : QObject(parent), m_watcher(new QFileSystemWatcher(this)), m_debounce(new QTimer(this))
+    : QObject(parent)
+    , m_watcher(new QFileSystemWatcher(this))
+    , m_debounce(new QTimer(this))
 {
     qRegisterMetaType<ktx::StatusReport>();
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(kDebounceMs);
     connect(m_debounce, &QTimer::timeout, this, &StatusMonitor::refresh);
     connect(m_watcher, &QFileSystemWatcher::fileChanged, this, &StatusMonitor::scheduleRefresh);
-    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &StatusMonitor::scheduleRefresh);
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this,
+            &StatusMonitor::scheduleRefresh);
 }
 
 StatusMonitor::~StatusMonitor()
@@ -57,7 +60,7 @@ void StatusMonitor::rewatch()
         return;
     // ktx.yaml is replaced by rename on every atomic save, which drops the file
     // watch; watching the folders catches the new file and any layer change.
-    QStringList paths{m_projectDir};
+    QStringList paths {m_projectDir};
     const QDir root(m_projectDir);
     for (const char *sub : {"semantic-layer", "wiki/global", ".ktx", ".ktx/setup", ".ktx/agents"}) {
         const QString path = root.filePath(QString::fromLatin1(sub));
@@ -89,7 +92,8 @@ void StatusMonitor::refresh()
     setBusy(true);
     QPointer<StatusMonitor> guard(this);
     // Stale results (an older generation) are dropped when they arrive.
-    QFuture<StatusReport> future = QtConcurrent::run([dir] { return StatusReporter::compute(dir); });
+    QFuture<StatusReport> future
+        = QtConcurrent::run([dir] { return StatusReporter::compute(dir); });
     future.then(this, [this, guard, generation](const StatusReport &report) {
         if (!guard)
             return;

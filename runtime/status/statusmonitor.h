@@ -43,7 +43,7 @@ private:
     QString m_projectDir;
     QFileSystemWatcher *m_watcher = nullptr;
     QTimer *m_debounce = nullptr;
-    std::atomic<quint64> m_generation{0};
+    std::atomic<quint64> m_generation {0};
     int m_running = 0;
     bool m_busy = false;
 };

@@ -8,10 +8,14 @@ namespace ktx {
 QString readinessStateName(ReadinessState state)
 {
     switch (state) {
-    case ReadinessState::Ok: return QStringLiteral("ok");
-    case ReadinessState::Warn: return QStringLiteral("warn");
-    case ReadinessState::Fail: return QStringLiteral("fail");
-    case ReadinessState::Skipped: return QStringLiteral("skipped");
+    case ReadinessState::Ok:
+        return QStringLiteral("ok");
+    case ReadinessState::Warn:
+        return QStringLiteral("warn");
+    case ReadinessState::Fail:
+        return QStringLiteral("fail");
+    case ReadinessState::Skipped:
+        return QStringLiteral("skipped");
     }
     return {};
 }
@@ -19,9 +23,12 @@ QString readinessStateName(ReadinessState state)
 QString verdictName(Verdict verdict)
 {
     switch (verdict) {
-    case Verdict::Ready: return QStringLiteral("ready");
-    case Verdict::Partial: return QStringLiteral("partial");
-    case Verdict::Blocked: return QStringLiteral("blocked");
+    case Verdict::Ready:
+        return QStringLiteral("ready");
+    case Verdict::Partial:
+        return QStringLiteral("partial");
+    case Verdict::Blocked:
+        return QStringLiteral("blocked");
     }
     return {};
 }
@@ -42,10 +49,14 @@ QJsonValue orNull(const QString &text)
 QString symbol(ReadinessState state)
 {
     switch (state) {
-    case ReadinessState::Ok: return QStringLiteral("✓");
-    case ReadinessState::Warn: return QStringLiteral("⚠");
-    case ReadinessState::Fail: return QStringLiteral("✗");
-    case ReadinessState::Skipped: return QStringLiteral("-");
+    case ReadinessState::Ok:
+        return QStringLiteral("✓");
+    case ReadinessState::Warn:
+        return QStringLiteral("⚠");
+    case ReadinessState::Fail:
+        return QStringLiteral("✗");
+    case ReadinessState::Skipped:
+        return QStringLiteral("-");
     }
     return {};
 }
@@ -53,7 +64,8 @@ QString symbol(ReadinessState state)
 QString tildePath(const QString &path)
 {
     const QString home = QDir::homePath();
-    if (!home.isEmpty() && home != QLatin1String("/") && (path == home || path.startsWith(home + QLatin1Char('/'))))
+    if (!home.isEmpty() && home != QLatin1String("/")
+        && (path == home || path.startsWith(home + QLatin1Char('/'))))
         return QLatin1Char('~') + path.mid(home.size());
     return path;
 }
@@ -63,96 +75,106 @@ QString tildePath(const QString &path)
 QJsonObject StatusReport::toJson() const
 {
     if (!projectFound)
-        return QJsonObject{{QStringLiteral("error"), QStringLiteral("missing_project")},
-                           {QStringLiteral("projectDir"), projectDir},
-                           {QStringLiteral("message"), QStringLiteral("No ktx.yaml found in %1").arg(projectDir)}};
+        return QJsonObject {
+            {QStringLiteral("error"), QStringLiteral("missing_project")},
+            {QStringLiteral("projectDir"), projectDir},
+            {QStringLiteral("message"), QStringLiteral("No ktx.yaml found in %1").arg(projectDir)}};
 
     QJsonArray linesJson;
     for (const ReadinessLine &line : lines)
-        linesJson.append(QJsonObject{{QStringLiteral("id"), line.id},
-                                     {QStringLiteral("label"), line.label},
-                                     {QStringLiteral("status"), readinessStateName(line.state)},
-                                     {QStringLiteral("value"), line.value},
-                                     {QStringLiteral("detail"), line.detail},
-                                     {QStringLiteral("remediation"), orNull(line.remediation)},
-                                     {QStringLiteral("setupStep"), orNull(line.setupStep)}});
+        linesJson.append(QJsonObject {{QStringLiteral("id"), line.id},
+                                      {QStringLiteral("label"), line.label},
+                                      {QStringLiteral("status"), readinessStateName(line.state)},
+                                      {QStringLiteral("value"), line.value},
+                                      {QStringLiteral("detail"), line.detail},
+                                      {QStringLiteral("remediation"), orNull(line.remediation)},
+                                      {QStringLiteral("setupStep"), orNull(line.setupStep)}});
     QJsonArray issuesJson;
     int errors = 0;
     for (const StatusIssue &issue : configIssues) {
         errors += issue.severity == QLatin1String("error");
-        issuesJson.append(QJsonObject{{QStringLiteral("path"), issue.path},
-                                      {QStringLiteral("message"), issue.message},
-                                      {QStringLiteral("fix"), issue.fix},
-                                      {QStringLiteral("severity"), issue.severity},
-                                      {QStringLiteral("line"), issue.line},
-                                      {QStringLiteral("column"), issue.column}});
+        issuesJson.append(QJsonObject {{QStringLiteral("path"), issue.path},
+                                       {QStringLiteral("message"), issue.message},
+                                       {QStringLiteral("fix"), issue.fix},
+                                       {QStringLiteral("severity"), issue.severity},
+                                       {QStringLiteral("line"), issue.line},
+                                       {QStringLiteral("column"), issue.column}});
     }
-    const QString configStatus = errors ? QStringLiteral("fail")
-                                        : (configIssues.isEmpty() ? QStringLiteral("ok") : QStringLiteral("warn"));
-    const QString configDetail = errors ? QStringLiteral("ktx.yaml has %1 schema issue(s)").arg(errors)
-                                 : configIssues.isEmpty()
-                                     ? QStringLiteral("ktx.yaml schema valid")
-                                     : QStringLiteral("ktx.yaml schema valid · %1 ignored field(s)").arg(configIssues.size());
+    const QString configStatus = errors
+        ? QStringLiteral("fail")
+        : (configIssues.isEmpty() ? QStringLiteral("ok") : QStringLiteral("warn"));
+    const QString configDetail = errors
+        ? QStringLiteral("ktx.yaml has %1 schema issue(s)").arg(errors)
+        : configIssues.isEmpty()
+        ? QStringLiteral("ktx.yaml schema valid")
+        : QStringLiteral("ktx.yaml schema valid · %1 ignored field(s)").arg(configIssues.size());
 
     QJsonArray connectionsJson;
     for (const ConnectionStatus &c : connections)
-        connectionsJson.append(QJsonObject{{QStringLiteral("name"), c.name},
-                                           {QStringLiteral("driver"), c.driver},
-                                           {QStringLiteral("status"), readinessStateName(c.state)},
-                                           {QStringLiteral("detail"), c.detail},
-                                           {QStringLiteral("fix"), orNull(c.fix)}});
+        connectionsJson.append(QJsonObject {{QStringLiteral("name"), c.name},
+                                            {QStringLiteral("driver"), c.driver},
+                                            {QStringLiteral("status"), readinessStateName(c.state)},
+                                            {QStringLiteral("detail"), c.detail},
+                                            {QStringLiteral("fix"), orNull(c.fix)}});
     QJsonArray warningsJson;
     for (const StatusWarning &w : warnings)
-        warningsJson.append(QJsonObject{{QStringLiteral("message"), w.message}, {QStringLiteral("fix"), orNull(w.fix)}});
+        warningsJson.append(QJsonObject {{QStringLiteral("message"), w.message},
+                                         {QStringLiteral("fix"), orNull(w.fix)}});
 
     const auto lineState = [this](const QString &id) {
         for (const ReadinessLine &line : lines)
             if (line.id == id)
                 return line;
-        return ReadinessLine{};
+        return ReadinessLine {};
     };
     const ReadinessLine llm = lineState(QStringLiteral("llm"));
     const ReadinessLine emb = lineState(QStringLiteral("embeddings"));
 
     QJsonArray wikiJson;
     for (const LocalStats::Scope &s : localStats.wikiPages)
-        wikiJson.append(QJsonObject{{QStringLiteral("scope"), s.scope}, {QStringLiteral("count"), s.count},
-                                    {QStringLiteral("embeddedCount"), 0}});
+        wikiJson.append(QJsonObject {{QStringLiteral("scope"), s.scope},
+                                     {QStringLiteral("count"), s.count},
+                                     {QStringLiteral("embeddedCount"), 0}});
     QJsonArray layerJson;
     for (const LocalStats::Layer &l : localStats.semanticLayer)
-        layerJson.append(QJsonObject{{QStringLiteral("connectionId"), l.connectionId},
-                                     {QStringLiteral("sourceCount"), l.sourceCount},
-                                     {QStringLiteral("embeddedSourceCount"), 0},
-                                     {QStringLiteral("dictionaryValueCount"), 0}});
+        layerJson.append(QJsonObject {{QStringLiteral("connectionId"), l.connectionId},
+                                      {QStringLiteral("sourceCount"), l.sourceCount},
+                                      {QStringLiteral("embeddedSourceCount"), 0},
+                                      {QStringLiteral("dictionaryValueCount"), 0}});
 
-    return QJsonObject{
+    return QJsonObject {
         {QStringLiteral("projectName"), projectName},
         {QStringLiteral("projectDir"), projectDir},
-        {QStringLiteral("config"), QJsonObject{{QStringLiteral("status"), configStatus},
-                                               {QStringLiteral("detail"), configDetail},
-                                               {QStringLiteral("issues"), issuesJson}}},
-        {QStringLiteral("llm"), QJsonObject{{QStringLiteral("backend"), llmBackend},
-                                            {QStringLiteral("model"), orNull(llmModel)},
-                                            {QStringLiteral("status"), readinessStateName(llm.state)},
-                                            {QStringLiteral("detail"), llm.detail},
-                                            {QStringLiteral("fix"), orNull(llm.remediation)}}},
-        {QStringLiteral("embeddings"), QJsonObject{{QStringLiteral("backend"), embeddingsBackend},
-                                                   {QStringLiteral("model"), orNull(embeddingsModel)},
-                                                   {QStringLiteral("dimensions"), embeddingsDimensions},
-                                                   {QStringLiteral("status"), readinessStateName(emb.state)},
-                                                   {QStringLiteral("detail"), emb.detail}}},
+        {QStringLiteral("config"),
+         QJsonObject {{QStringLiteral("status"), configStatus},
+                      {QStringLiteral("detail"), configDetail},
+                      {QStringLiteral("issues"), issuesJson}}},
+        {QStringLiteral("llm"),
+         QJsonObject {{QStringLiteral("backend"), llmBackend},
+                      {QStringLiteral("model"), orNull(llmModel)},
+                      {QStringLiteral("status"), readinessStateName(llm.state)},
+                      {QStringLiteral("detail"), llm.detail},
+                      {QStringLiteral("fix"), orNull(llm.remediation)}}},
+        {QStringLiteral("embeddings"),
+         QJsonObject {{QStringLiteral("backend"), embeddingsBackend},
+                      {QStringLiteral("model"), orNull(embeddingsModel)},
+                      {QStringLiteral("dimensions"), embeddingsDimensions},
+                      {QStringLiteral("status"), readinessStateName(emb.state)},
+                      {QStringLiteral("detail"), emb.detail}}},
         {QStringLiteral("connections"), connectionsJson},
         {QStringLiteral("warnings"), warningsJson},
-        {QStringLiteral("review"), QJsonObject{{QStringLiteral("mode"), orNull(reviewMode)}}},
+        {QStringLiteral("review"), QJsonObject {{QStringLiteral("mode"), orNull(reviewMode)}}},
         {QStringLiteral("localStats"),
-         QJsonObject{{QStringLiteral("ingest"), QJsonObject{{QStringLiteral("totalCompletedRuns"), localStats.completedRuns},
-                                                            {QStringLiteral("perConnection"), QJsonArray()}}},
-                     {QStringLiteral("wikiPages"), wikiJson},
-                     {QStringLiteral("semanticLayer"), layerJson},
-                     {QStringLiteral("projectDir"),
-                      QJsonObject{{QStringLiteral("rawSources"),
-                                   QJsonObject{{QStringLiteral("fileCount"), localStats.rawSourceFiles},
-                                               {QStringLiteral("bytes"), localStats.rawSourceBytes}}}}}}},
+         QJsonObject {
+             {QStringLiteral("ingest"),
+              QJsonObject {{QStringLiteral("totalCompletedRuns"), localStats.completedRuns},
+                           {QStringLiteral("perConnection"), QJsonArray()}}},
+             {QStringLiteral("wikiPages"), wikiJson},
+             {QStringLiteral("semanticLayer"), layerJson},
+             {QStringLiteral("projectDir"),
+              QJsonObject {{QStringLiteral("rawSources"),
+                            QJsonObject {{QStringLiteral("fileCount"), localStats.rawSourceFiles},
+                                         {QStringLiteral("bytes"), localStats.rawSourceBytes}}}}}}},
         {QStringLiteral("lines"), linesJson},
         {QStringLiteral("verdict"), verdictName(verdict)},
         {QStringLiteral("verdictReason"), verdictReason},
@@ -165,8 +187,11 @@ QString StatusReport::toText() const
 {
     QString out;
     if (!projectFound) {
-        out += QStringLiteral("No ktx project here yet. (ktx.yaml not found in %1)\n").arg(projectDir);
-        out += QStringLiteral("Run  ktx setup --project-dir %1 --no-input  to create one, or pass --project-dir.\n").arg(projectDir);
+        out += QStringLiteral("No ktx project here yet. (ktx.yaml not found in %1)\n")
+                   .arg(projectDir);
+        out += QStringLiteral("Run  ktx setup --project-dir %1 --no-input  to create one, or pass "
+                              "--project-dir.\n")
+                   .arg(projectDir);
         return out;
     }
     out += QStringLiteral("ktx status · %1 (%2)\n\n").arg(projectName, tildePath(projectDir));
@@ -174,12 +199,14 @@ QString StatusReport::toText() const
     for (const ReadinessLine &line : lines)
         width = qMax(width, int(line.label.size()));
     for (const ReadinessLine &line : lines) {
-        out += QStringLiteral("  %1 %2  %3").arg(symbol(line.state), line.label.leftJustified(width), line.value);
+        out += QStringLiteral("  %1 %2  %3")
+                   .arg(symbol(line.state), line.label.leftJustified(width), line.value);
         if (!line.detail.isEmpty() && line.detail != line.value)
             out += QStringLiteral(" · ") + line.detail;
         out += QLatin1Char('\n');
         if (!line.remediation.isEmpty() && line.state != ReadinessState::Ok)
-            out += QString(width + 6, QLatin1Char(' ')) + QStringLiteral("→ ") + line.remediation + QLatin1Char('\n');
+            out += QString(width + 6, QLatin1Char(' ')) + QStringLiteral("→ ") + line.remediation
+                + QLatin1Char('\n');
     }
     if (!connections.isEmpty()) {
         out += QStringLiteral("\n  Connections (%1)\n").arg(connections.size());
@@ -190,17 +217,22 @@ QString StatusReport::toText() const
         }
         for (const ConnectionStatus &c : connections) {
             out += QStringLiteral("    %1 %2  %3  %4\n")
-                       .arg(symbol(c.state), c.name.leftJustified(nameWidth), c.driver.leftJustified(driverWidth), c.detail);
+                       .arg(symbol(c.state), c.name.leftJustified(nameWidth),
+                            c.driver.leftJustified(driverWidth), c.detail);
             if (!c.fix.isEmpty() && c.state != ReadinessState::Ok)
-                out += QString(nameWidth + driverWidth + 10, QLatin1Char(' ')) + QStringLiteral("→ ") + c.fix + QLatin1Char('\n');
+                out += QString(nameWidth + driverWidth + 10, QLatin1Char(' '))
+                    + QStringLiteral("→ ") + c.fix + QLatin1Char('\n');
         }
     }
     if (!configIssues.isEmpty()) {
         out += QStringLiteral("\n  Config\n");
         for (const StatusIssue &issue : configIssues) {
             out += QStringLiteral("    %1 ktx.yaml:%2:%3  %4\n")
-                       .arg(issue.severity == QLatin1String("error") ? QStringLiteral("✗") : QStringLiteral("⚠"))
-                       .arg(issue.line).arg(issue.column).arg(issue.message);
+                       .arg(issue.severity == QLatin1String("error") ? QStringLiteral("✗")
+                                                                     : QStringLiteral("⚠"))
+                       .arg(issue.line)
+                       .arg(issue.column)
+                       .arg(issue.message);
             if (!issue.fix.isEmpty())
                 out += QStringLiteral("        → ") + issue.fix + QLatin1Char('\n');
         }
@@ -219,8 +251,11 @@ QString StatusReport::toText() const
     int sources = 0;
     for (const LocalStats::Layer &l : localStats.semanticLayer)
         sources += l.sourceCount;
-    out += QStringLiteral("\n  Local data    %1 semantic source(s) · %2 wiki page(s) · raw-sources=%3 file(s)\n")
-               .arg(sources).arg(wiki).arg(localStats.rawSourceFiles);
+    out += QStringLiteral("\n  Local data    %1 semantic source(s) · %2 wiki page(s) · "
+                          "raw-sources=%3 file(s)\n")
+               .arg(sources)
+               .arg(wiki)
+               .arg(localStats.rawSourceFiles);
     out += QStringLiteral("\n%1  Next: %2  (%3 ms)\n")
                .arg(verdictReason, nextActions.join(QStringLiteral("  ·  ")))
                .arg(elapsedMs);

@@ -11,18 +11,20 @@ enum class ReadinessState { Ok, Warn, Fail, Skipped };
 enum class Verdict { Ready, Partial, Blocked };
 
 QString readinessStateName(ReadinessState state); // "ok" | "warn" | "fail" | "skipped"
-QString verdictName(Verdict verdict);             // "ready" | "partial" | "blocked"
+QString verdictName(Verdict verdict); // "ready" | "partial" | "blocked"
 
 // One line of the readiness summary ("LLM ready", "Databases configured", ...).
 struct ReadinessLine
 {
-    QString id;          // stable: project_dir, project, llm, embeddings, databases, sources, context, agents
-    QString label;       // as the original prints it: "LLM ready"
+    QString
+        id; // stable: project_dir, project, llm, embeddings, databases, sources, context, agents
+    QString label; // as the original prints it: "LLM ready"
     ReadinessState state = ReadinessState::Ok;
-    QString value;       // short answer: "yes (warehouse)", "no", a path
-    QString detail;      // one sentence on why
+    QString value; // short answer: "yes (warehouse)", "no", a path
+    QString detail; // one sentence on why
     QString remediation; // what to do next; empty when nothing is needed
-    QString setupStep;   // wizard step that fixes it (project, llm, embeddings, databases, sources, context, agents); empty when none
+    QString setupStep; // wizard step that fixes it (project, llm, embeddings, databases, sources,
+                       // context, agents); empty when none
 };
 
 struct ConnectionStatus
@@ -37,7 +39,7 @@ struct ConnectionStatus
 struct StatusIssue
 {
     QString severity; // "error" | "warning"
-    QString path;     // dotted config path
+    QString path; // dotted config path
     QString message;
     QString fix;
     int line = 0;

@@ -177,7 +177,9 @@ private Q_SLOTS:
         auto again = ProjectScaffold::create(dir, {});
         QVERIFY(!again.ok());
         QCOMPARE(again.error().code, QStringLiteral("project_exists"));
-        auto foreign = ProjectScaffold::create(tmp.path(), {.allowNonEmpty = true});
+        ProjectScaffold::Options nonEmpty;
+        nonEmpty.allowNonEmpty = true;
+        auto foreign = ProjectScaffold::create(tmp.path(), nonEmpty);
         QCOMPARE(foreign.error().code, QStringLiteral("foreign_repository"));
         const QString busy = tmp.filePath("busy");
         writeFile(busy + "/notes.txt", "mine");
