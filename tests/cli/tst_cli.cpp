@@ -190,6 +190,17 @@ ingest:
         git.waitForFinished();
         QCOMPARE(git.readAllStandardOutput().trimmed(),
                  QByteArray("setup: update ktx project config"));
+
+        // Changing the LLM backend rewrites only the lines it must.
+        r = runKtx({"setup", "--no-input", "--project-dir", dir, "--llm-backend", "claude-code"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QByteArray expectedLlm = expected;
+        expectedLlm.replace("    backend: none\n",
+                            "    backend: claude-code\n  models:\n    default: sonnet\n    triage: haiku\n"
+                            "    candidateExtraction: sonnet\n    curator: opus\n    reconcile: opus\n    repair: haiku\n");
+        expectedLlm.replace("    stepBudget: 30   # tuned in March\n",
+                            "    stepBudget: 30   # tuned in March\nscan:\n  enrichment:\n    mode: llm\n");
+        QCOMPARE(readAll(dir + "/ktx.yaml"), expectedLlm);
     }
 
     void setupErrorsLoseNothing()
