@@ -3,6 +3,7 @@
 #include "core/atomicfile.h"
 #include "git/gitrepository.h"
 #include "project/configloader.h"
+#include "project/projectfolderstate.h"
 #include "project/projectlocator.h"
 
 #include <QDir>
@@ -67,28 +68,33 @@ QByteArray ProjectScaffold::defaultConfigText()
 
 Result<void> ProjectScaffold::create(const QString &dirPath, const Options &options)
 {
-    const QString dir = QDir::cleanPath(QDir(dirPath).absolutePath());
+    // One definition of what a folder is, shared with the wizard's up-front checks.
+    const ProjectFolderState folder = ProjectFolderState::inspect(dirPath);
+    const QString dir = folder.path;
     const QString configPath = ProjectLocator::configPath(dir);
-    if (QFileInfo::exists(configPath))
+    if (dir.isEmpty())
+        return makeError(QStringLiteral("usage"), QStringLiteral("No project folder was given."));
+    if (folder.exists && !folder.isDirectory)
+        return makeError(QStringLiteral("not_a_folder"),
+                         QStringLiteral("%1 is a file, not a folder.").arg(dir),
+                         QStringLiteral("Choose a folder for the project."));
+    if (folder.hasConfig)
         return makeError(QStringLiteral("project_exists"),
                          QStringLiteral("Project already contains ktx.yaml: %1").arg(configPath),
                          QStringLiteral("Open it instead, or choose another folder."));
-    if (GitRepository::isRepositoryRoot(dir))
+    if (folder.isGitRoot)
         return makeError(
             QStringLiteral("foreign_repository"),
             QStringLiteral("%1 is already the root of a git repository that ktx did not create.")
                 .arg(dir),
             QStringLiteral("ktx keeps its own repository: choose a new subfolder, or pass a fresh "
                            "--project-dir."));
-    const QDir existing(dir);
-    if (existing.exists() && !options.allowNonEmpty
-        && !existing
-                .entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)
-                .isEmpty())
+    if (!folder.isEmpty && !options.allowNonEmpty)
         return makeError(QStringLiteral("folder_not_empty"),
                          QStringLiteral("That folder already exists and is not empty: %1").arg(dir),
                          QStringLiteral("Choose an empty or new folder, or confirm that ktx may "
                                         "add its files there (--yes)."));
+    const QDir existing(dir);
 
     const QByteArray configText
         = options.configText.isEmpty() ? defaultConfigText() : options.configText;

@@ -251,8 +251,8 @@ QString StatusReport::toText() const
     int sources = 0;
     for (const LocalStats::Layer &l : localStats.semanticLayer)
         sources += l.sourceCount;
-    out += QStringLiteral("\n  Local data    %1 semantic source(s) · %2 wiki page(s) · "
-                          "raw-sources=%3 file(s)\n")
+    out += QStringLiteral("\n  Local data    %1 semantic sources · %2 wiki pages · "
+                          "raw-sources=%3 files\n")
                .arg(sources)
                .arg(wiki)
                .arg(localStats.rawSourceFiles);

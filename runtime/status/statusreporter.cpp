@@ -20,6 +20,12 @@ namespace {
 
 using State = ReadinessState;
 
+// "1 connection", "3 connections": readiness text is read by people.
+QString count(qsizetype n, const char *singular, const char *plural)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? singular : plural));
+}
+
 QJsonObject readSmallJson(const QString &path)
 {
     QFile file(path);
@@ -353,14 +359,14 @@ ReadinessLine contextLine(const QString &projectDir, const LocalStats &stats)
     }
     if (buildStatus == QLatin1String("completed") || stats.completedRuns > 0 || sources > 0) {
         line.value = QStringLiteral("yes");
-        line.detail
-            = QStringLiteral("%1 semantic source(s), %2 wiki page(s)").arg(sources).arg(pages);
+        line.detail = count(sources, "semantic source", "semantic sources") + QStringLiteral(", ")
+            + count(pages, "wiki page", "wiki pages");
         return line;
     }
     line.state = State::Warn;
     line.value = QStringLiteral("no");
     line.detail = pages > 0
-        ? QStringLiteral("%1 wiki page(s) but no semantic sources yet").arg(pages)
+        ? count(pages, "wiki page", "wiki pages") + QStringLiteral(" but no semantic sources yet")
         : QStringLiteral("no ingest has run yet");
     line.remediation
         = QStringLiteral("Add semantic sources (YAML) under semantic-layer/<connection id>/.");
@@ -391,7 +397,7 @@ ReadinessLine agentsLine(const QString &projectDir)
     }
     line.state = State::Ok;
     line.value = QStringLiteral("yes (%1)").arg(installs.join(QStringLiteral(", ")));
-    line.detail = QStringLiteral("%1 install(s) recorded").arg(installs.size());
+    line.detail = count(installs.size(), "install", "installs") + QStringLiteral(" recorded");
     return line;
 }
 
@@ -457,13 +463,13 @@ StatusReport StatusReporter::compute(const QString &projectDirIn)
     if (errors > 0) {
         project.state = State::Fail;
         project.value = QStringLiteral("no");
-        project.detail = QStringLiteral("ktx.yaml has %1 error(s)").arg(errors);
+        project.detail = QStringLiteral("ktx.yaml has ") + count(errors, "error", "errors");
         project.remediation = QStringLiteral(
             "Fix the ktx.yaml issues listed below (file, line and column are given).");
     } else if (config.warningCount() > 0) {
         project.state = State::Warn;
-        project.detail = QStringLiteral("ktx.yaml schema valid · %1 ignored field(s)")
-                             .arg(config.warningCount());
+        project.detail = QStringLiteral("ktx.yaml schema valid · ")
+            + count(config.warningCount(), "ignored field", "ignored fields");
         project.remediation
             = QStringLiteral("Delete the ignored fields from ktx.yaml when convenient.");
     } else if (!GitRepository::isRepositoryRoot(projectDir)) {
@@ -503,7 +509,7 @@ StatusReport StatusReporter::compute(const QString &projectDirIn)
                 attention << QStringLiteral("%1: %2").arg(id, it->detail);
         }
         dbLine.detail = attention.isEmpty()
-            ? QStringLiteral("%1 connection(s) configured").arg(databases.size())
+            ? count(databases.size(), "connection", "connections") + QStringLiteral(" configured")
             : attention.join(QStringLiteral("; "));
         if (!attention.isEmpty()) {
             dbLine.state = State::Warn;
@@ -526,7 +532,8 @@ StatusReport StatusReporter::compute(const QString &projectDirIn)
             "optional: dbt, MetricFlow, LookML, BI tools and notes add business meaning");
     } else {
         srcLine.value = QStringLiteral("yes (%1)").arg(sources.join(QStringLiteral(", ")));
-        srcLine.detail = QStringLiteral("%1 context source(s) configured").arg(sources.size());
+        srcLine.detail = count(sources.size(), "context source", "context sources")
+            + QStringLiteral(" configured");
     }
     report.localStats = localStats(projectDir);
     report.lines << dbLine << srcLine << contextLine(projectDir, report.localStats)
@@ -535,8 +542,9 @@ StatusReport StatusReporter::compute(const QString &projectDirIn)
     // Warnings
     if (config.warningCount() > 0)
         report.warnings.append(
-            {QStringLiteral("%1 field(s) in ktx.yaml are unknown to this version and ignored.")
-                 .arg(config.warningCount()),
+            {QStringLiteral("%1 in ktx.yaml %2 unknown to this version and ignored.")
+                 .arg(count(config.warningCount(), "field", "fields"),
+                      config.warningCount() == 1 ? QStringLiteral("is") : QStringLiteral("are")),
              QStringLiteral("Delete them from ktx.yaml when convenient.")});
     for (const QString &adapter : c.ingest.adapters) {
         const bool matched

@@ -96,7 +96,7 @@ private Q_SLOTS:
         QCOMPARE(lineOf(r, "databases")->value, QStringLiteral("yes (shop)"));
         QCOMPARE(lineOf(r, "context")->state, ReadinessState::Ok);
         QCOMPARE(lineOf(r, "context")->detail,
-                 QStringLiteral("2 semantic source(s), 2 wiki page(s)"));
+                 QStringLiteral("2 semantic sources, 2 wiki pages"));
         QCOMPARE(r.verdict, Verdict::Partial);
         QCOMPARE(r.localStats.rawSourceFiles, 1);
         const QJsonObject json = r.toJson();

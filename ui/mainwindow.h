@@ -1,0 +1,114 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QAction;
+class QLabel;
+class QListView;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QStandardItemModel;
+
+namespace ktx {
+
+class ElidedLabel;
+class ProjectCreationTask;
+class RecentProjectsModel;
+class SetupWizard;
+class StatusDashboard;
+class StatusMonitor;
+class WelcomePage;
+
+// The desktop shell: a welcome page while no project is open; otherwise a
+// navigation list of the product areas that exist (today: Status) beside the
+// area pages. Owns the StatusMonitor of the open project.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // Areas in navigation order; only areas that are built are listed.
+    enum Area { StatusArea };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a folder containing ktx.yaml; returns false (and changes nothing)
+    // otherwise. Interactive callers use chooseProject() or openRecent().
+    bool openProject(const QString &dir);
+    void closeProject();
+    QString projectDir() const { return m_projectDir; }
+
+    StatusDashboard *statusDashboard() const { return m_dashboard; }
+    StatusMonitor *statusMonitor() const { return m_monitor; }
+    RecentProjectsModel *recentProjects() const { return m_recent; }
+    WelcomePage *welcomePage() const { return m_welcome; }
+    SetupWizard *setupWizard() const;
+
+    // Opens (or raises) the setup wizard for the open project, at step's page
+    // or where the last session stopped. Without a project: a new project.
+    SetupWizard *showSetupWizard(const QString &step = {});
+    SetupWizard *showNewProjectWizard(const QString &folder = {}, const QString &step = {});
+
+public Q_SLOTS:
+    void chooseProject();
+    void openRecent(const QString &dir);
+    void openDemoProject();
+    void refreshStatus();
+    void revealProject();
+    void showAbout();
+
+Q_SIGNALS:
+    void projectOpened(const QString &dir);
+    void statusShown(); // the dashboard shows a report for the open project
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createStatusBar();
+    void updateRecentMenu();
+    void updateTitle();
+    void updateActions();
+    void updateNavigationIcons();
+    void updateBusy();
+    void offerNewProject(const QString &dir, const QString &reason);
+    SetupWizard *openWizard(const QString &projectDir, const QString &step);
+
+    QString m_projectDir;
+    StatusMonitor *m_monitor;
+    RecentProjectsModel *m_recent;
+    ProjectCreationTask *m_demoTask;
+    QPointer<SetupWizard> m_wizard;
+
+    QStackedWidget *m_central = nullptr;
+    WelcomePage *m_welcome = nullptr;
+    QWidget *m_workspace = nullptr;
+    QStandardItemModel *m_areas = nullptr;
+    QListView *m_navigation = nullptr;
+    QStackedWidget *m_areaStack = nullptr;
+    StatusDashboard *m_dashboard = nullptr;
+
+    ElidedLabel *m_pathLabel = nullptr;
+    QLabel *m_busyLabel = nullptr;
+    QProgressBar *m_busyBar = nullptr;
+
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_newAction = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_demoAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_closeAction = nullptr;
+    QAction *m_wizardAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_revealAction = nullptr;
+    QAction *m_statusAreaAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+};
+
+} // namespace ktx
