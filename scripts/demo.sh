@@ -16,6 +16,11 @@ if [ ! -f "$demo_dir/ktx.yaml" ]; then
 fi
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    # Qt wants a private runtime folder; some minimal sessions do not set one.
+    if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
+        XDG_RUNTIME_DIR=$(mktemp -d)
+        export XDG_RUNTIME_DIR
+    fi
     echo "Opening ktx desktop on $demo_dir"
     exec "$build_dir/app/desktop/ktx-desktop" --project-dir "$demo_dir"
 fi

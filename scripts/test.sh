@@ -18,6 +18,6 @@ if [ "${KTX_TEST_SANITIZERS:-1}" != 0 ]; then
     KTX_BUILD_DIR="$build_dir-asan" KTX_BUILD_TYPE=Debug \
         KTX_CMAKE_ARGS="-DKTX_SANITIZE=ON -DKTX_BUILD_DESKTOP=OFF" \
         "$root/scripts/setup.sh" --tests
-    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         ctest --test-dir "$build_dir-asan" --output-on-failure -j"$jobs" -L unit
 fi
