@@ -1,9 +1,9 @@
 #include "mainwindow.h"
 
 #include "elidedlabel.h"
-#include "project/projectfolderstate.h"
 #include "models/recentprojectsmodel.h"
 #include "models/statusmodel.h"
+#include "project/projectfolderstate.h"
 #include "projectcreationtask.h"
 #include "projectlocationpage.h"
 #include "setupwizard.h"
@@ -41,17 +41,7 @@ const QString geometryKey = QStringLiteral("mainWindow/geometry");
 
 ReadinessState verdictTone(const StatusModel *model)
 {
-    if (!model->hasReport())
-        return ReadinessState::Skipped;
-    switch (model->verdict()) {
-    case Verdict::Ready:
-        return ReadinessState::Ok;
-    case Verdict::Partial:
-        return ReadinessState::Warn;
-    case Verdict::Blocked:
-        break;
-    }
-    return ReadinessState::Fail;
+    return model->hasReport() ? verdictState(model->verdict()) : ReadinessState::Skipped;
 }
 
 } // namespace

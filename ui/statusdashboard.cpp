@@ -311,19 +311,16 @@ void StatusDashboard::setStats(const StatusReport *report)
     const LocalStats &stats = report->localStats;
     const QLocale locale;
 
-    int wikiTotal = 0;
+    const int wikiTotal = stats.totalWikiPages();
     QStringList scopes;
     for (const LocalStats::Scope &scope : stats.wikiPages) {
-        wikiTotal += scope.count;
         scopes.append(tr("%1: %2").arg(scope.scope.toLower(), locale.toString(scope.count)));
     }
     m_wikiPages->setText(
         scopes.isEmpty() ? locale.toString(wikiTotal)
                          : tr("%1 (%2)").arg(locale.toString(wikiTotal), scopes.join(tr(", "))));
 
-    int sourceTotal = 0;
-    for (const LocalStats::Layer &layer : stats.semanticLayer)
-        sourceTotal += layer.sourceCount;
+    const int sourceTotal = stats.totalSemanticSources();
     const qsizetype layers = stats.semanticLayer.size();
     if (layers == 0)
         m_semanticSources->setText(locale.toString(sourceTotal));

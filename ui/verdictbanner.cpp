@@ -165,15 +165,7 @@ ReadinessState VerdictBanner::tone() const
 {
     if (!m_model || !m_model->hasReport())
         return ReadinessState::Skipped;
-    switch (m_model->verdict()) {
-    case Verdict::Ready:
-        return ReadinessState::Ok;
-    case Verdict::Partial:
-        return ReadinessState::Warn;
-    case Verdict::Blocked:
-        break;
-    }
-    return ReadinessState::Fail;
+    return verdictState(m_model->verdict());
 }
 
 } // namespace ktx

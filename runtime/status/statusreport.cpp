@@ -33,6 +33,35 @@ QString verdictName(Verdict verdict)
     return {};
 }
 
+ReadinessState verdictState(Verdict verdict)
+{
+    switch (verdict) {
+    case Verdict::Ready:
+        return ReadinessState::Ok;
+    case Verdict::Partial:
+        return ReadinessState::Warn;
+    case Verdict::Blocked:
+        break;
+    }
+    return ReadinessState::Fail;
+}
+
+int LocalStats::totalSemanticSources() const
+{
+    int total = 0;
+    for (const Layer &layer : semanticLayer)
+        total += layer.sourceCount;
+    return total;
+}
+
+int LocalStats::totalWikiPages() const
+{
+    int total = 0;
+    for (const Scope &scope : wikiPages)
+        total += scope.count;
+    return total;
+}
+
 bool StatusReport::hasConfigErrors() const
 {
     return std::any_of(configIssues.cbegin(), configIssues.cend(),
@@ -245,12 +274,8 @@ QString StatusReport::toText() const
                 out += QStringLiteral("        → ") + w.fix + QLatin1Char('\n');
         }
     }
-    int wiki = 0;
-    for (const LocalStats::Scope &s : localStats.wikiPages)
-        wiki += s.count;
-    int sources = 0;
-    for (const LocalStats::Layer &l : localStats.semanticLayer)
-        sources += l.sourceCount;
+    const int wiki = localStats.totalWikiPages();
+    const int sources = localStats.totalSemanticSources();
     out += QStringLiteral("\n  Local data    %1 semantic sources · %2 wiki pages · "
                           "raw-sources=%3 files\n")
                .arg(sources)

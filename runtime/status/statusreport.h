@@ -12,6 +12,8 @@ enum class Verdict { Ready, Partial, Blocked };
 
 QString readinessStateName(ReadinessState state); // "ok" | "warn" | "fail" | "skipped"
 QString verdictName(Verdict verdict); // "ready" | "partial" | "blocked"
+// The state a verdict is shown with: ready is ok, partial warn, blocked fail.
+ReadinessState verdictState(Verdict verdict);
 
 // One line of the readiness summary ("LLM ready", "Databases configured", ...).
 struct ReadinessLine
@@ -69,6 +71,9 @@ struct LocalStats
     QList<Layer> semanticLayer;
     qint64 rawSourceFiles = 0;
     qint64 rawSourceBytes = 0;
+
+    int totalSemanticSources() const;
+    int totalWikiPages() const;
 };
 
 // Everything `ktx status` and the dashboard show. Computed from local state only

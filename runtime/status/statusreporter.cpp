@@ -340,12 +340,8 @@ ReadinessLine contextLine(const QString &projectDir, const LocalStats &stats)
     ReadinessLine line {
         QStringLiteral("context"), QStringLiteral("ktx context built"), State::Ok, {}, {}, {},
         QStringLiteral("context")};
-    int sources = 0;
-    for (const LocalStats::Layer &l : stats.semanticLayer)
-        sources += l.sourceCount;
-    int pages = 0;
-    for (const LocalStats::Scope &s : stats.wikiPages)
-        pages += s.count;
+    const int sources = stats.totalSemanticSources();
+    const int pages = stats.totalWikiPages();
     const QJsonObject build
         = readSmallJson(QDir(projectDir).filePath(QStringLiteral(".ktx/setup/context-build.json")));
     const QString buildStatus = build.value(QStringLiteral("status")).toString();
