@@ -32,6 +32,9 @@ packages=(
 if [ "$with_tests" = 1 ]; then
     # Offscreen and Xvfb rendering for UI tests and screenshots.
     packages+=(xvfb xauth)
+    # Throw-away PostgreSQL and MariaDB servers for the database tests (the
+    # harness in tests/support starts its own; no system service is used).
+    packages+=(postgresql mariadb-server)
 fi
 
 missing=()

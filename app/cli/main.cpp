@@ -3,6 +3,7 @@
 #include "admincommand.h"
 #include "clicontext.h"
 #include "setupcommand.h"
+#include "sqlcommand.h"
 #include "statuscommand.h"
 
 #include "core/secretredactor.h"
@@ -22,6 +23,7 @@ const char *kHelp
       "  status             Show whether the project is ready (local state only)\n"
       "  setup --no-input   Create or update a project from flags\n"
       "  admin init|demo    Create an empty project, or the demo project\n"
+      "  sql <id> \"<query>\" Run one read-only query on a database connection\n"
       "\n"
       "Global options:\n"
       "  --project-dir <path>  Project directory (default: KTX_PROJECT_DIR, then the\n"
@@ -89,6 +91,8 @@ int main(int argc, char *argv[])
         return SetupCommand::run(context, args);
     if (command == QLatin1String("admin"))
         return AdminCommand::run(context, args);
+    if (command == QLatin1String("sql"))
+        return SqlCommand::run(context, args);
     if (command == QLatin1String("help")) {
         context.out() << kHelp;
         return ExitOk;
