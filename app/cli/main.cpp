@@ -2,6 +2,7 @@
 // no display.
 #include "admincommand.h"
 #include "clicontext.h"
+#include "ingestcommand.h"
 #include "setupcommand.h"
 #include "sqlcommand.h"
 #include "statuscommand.h"
@@ -22,6 +23,7 @@ const char *kHelp
       "Commands:\n"
       "  status             Show whether the project is ready (local state only)\n"
       "  setup --no-input   Create or update a project from flags\n"
+      "  ingest [id|--all]  Build context from the databases (schema, sources, joins)\n"
       "  admin init|demo    Create an empty project, or the demo project\n"
       "  sql <id> \"<query>\" Run one read-only query on a database connection\n"
       "\n"
@@ -89,6 +91,8 @@ int main(int argc, char *argv[])
         return StatusCommand::run(context, args);
     if (command == QLatin1String("setup"))
         return SetupCommand::run(context, args);
+    if (command == QLatin1String("ingest"))
+        return IngestCommand::run(context, args);
     if (command == QLatin1String("admin"))
         return AdminCommand::run(context, args);
     if (command == QLatin1String("sql"))

@@ -72,7 +72,7 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("status"));
         QVERIFY(r.out.contains("setup --no-input"));
         // only commands that work are listed
-        QVERIFY(!r.out.contains("ingest"));
+        QVERIFY(r.out.contains("ingest"));
         QVERIFY(!r.out.contains("mcp"));
         r = runKtx({});
         QCOMPARE(r.exitCode, 2);
@@ -196,11 +196,14 @@ ingest:
         r = runKtx({"setup", "--no-input", "--project-dir", dir, "--llm-backend", "claude-code"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QByteArray expectedLlm = expected;
-        expectedLlm.replace("    backend: none\n",
-                            "    backend: claude-code\n  models:\n    default: sonnet\n    triage: haiku\n"
-                            "    candidateExtraction: sonnet\n    curator: opus\n    reconcile: opus\n    repair: haiku\n");
-        expectedLlm.replace("    stepBudget: 30   # tuned in March\n",
-                            "    stepBudget: 30   # tuned in March\nscan:\n  enrichment:\n    mode: llm\n");
+        expectedLlm.replace(
+            "    backend: none\n",
+            "    backend: claude-code\n  models:\n    default: sonnet\n    triage: haiku\n"
+            "    candidateExtraction: sonnet\n    curator: opus\n    reconcile: opus\n    repair: "
+            "haiku\n");
+        expectedLlm.replace(
+            "    stepBudget: 30   # tuned in March\n",
+            "    stepBudget: 30   # tuned in March\nscan:\n  enrichment:\n    mode: llm\n");
         QCOMPARE(readAll(dir + "/ktx.yaml"), expectedLlm);
     }
 
@@ -254,6 +257,51 @@ ingest:
         git.start("git", {"ls-files"});
         git.waitForFinished();
         QVERIFY(!git.readAllStandardOutput().contains(".ktx"));
+    }
+
+    // Issue B's acceptance: the demo's structural ingest writes sources with
+    // grain, columns and joins; a second run writes nothing.
+    void demoIngestTwice()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath("demo");
+        QCOMPARE(runKtx({"admin", "demo", dir}).exitCode, 0);
+        Run r = runKtx({"ingest", "--all", "--json"}, dir);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QJsonObject result
+            = QJsonDocument::fromJson(r.out).object().value("results").toArray().at(0).toObject();
+        QCOMPARE(result.value("connectionId").toString(), QStringLiteral("demo_warehouse"));
+        QCOMPARE(result.value("diff").toObject().value("added").toInt(), 14);
+        QVERIFY(!result.value("commitId").toString().isEmpty());
+        const QByteArray payments = readAll(dir + "/semantic-layer/demo_warehouse/payments.yaml");
+        QVERIFY(payments.contains("grain:\n  - payment_id\n"));
+        QVERIFY(payments.contains("  - name: amount\n    type: number\n"));
+        QVERIFY(payments.contains("\"on\": payments.order_id = orders.order_id"));
+
+        QProcess git;
+        git.setWorkingDirectory(dir);
+        git.start("git", {"rev-parse", "HEAD"});
+        git.waitForFinished();
+        const QByteArray head = git.readAllStandardOutput();
+        r = runKtx({"ingest"}, dir);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("14 tables, unchanged"), r.out.constData());
+        git.start("git", {"rev-parse", "HEAD"});
+        git.waitForFinished();
+        QCOMPARE(git.readAllStandardOutput(), head);
+        git.start("git", {"status", "--porcelain"});
+        git.waitForFinished();
+        QVERIFY(git.readAllStandardOutput().isEmpty());
+
+        r = runKtx({"status", "--json"}, dir);
+        const QJsonArray lines = QJsonDocument::fromJson(r.out).object().value("lines").toArray();
+        for (const QJsonValue &line : lines)
+            if (line.toObject().value("id").toString() == QLatin1String("context"))
+                QCOMPARE(line.toObject().value("status").toString(), QStringLiteral("ok"));
+
+        r = runKtx({"ingest", "nope"}, dir);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("Connection \"nope\" is not configured in ktx.yaml"));
     }
 
     void validateMode()

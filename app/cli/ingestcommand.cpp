@@ -1,0 +1,204 @@
+#include "ingestcommand.h"
+
+#include "clicontext.h"
+#include "ingest/structuralingest.h"
+#include "project/configloader.h"
+#include "project/projectlocator.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+
+namespace ktx {
+
+namespace {
+
+QString diffText(const StructuralIngestResult &r)
+{
+    return QStringLiteral("+%1/~%2/-%3/=%4")
+        .arg(r.added)
+        .arg(r.modified)
+        .arg(r.deleted)
+        .arg(r.unchanged);
+}
+
+} // namespace
+
+int IngestCommand::run(CliContext &context, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Build context from the configured databases: a schema snapshot as raw "
+                       "evidence, one semantic source per "
+                       "table with grain, columns and joins, landed as one git commit. Re-running "
+                       "on an unchanged database "
+                       "writes nothing."));
+    const QCommandLineOption all(QStringLiteral("all"),
+                                 QStringLiteral("Ingest every connection (the default)."));
+    parser.addOption(all);
+    parser.addPositionalArgument(QStringLiteral("connectionId"),
+                                 QStringLiteral("The connection to ingest."),
+                                 QStringLiteral("[connectionId]"));
+    if (const auto exit = context.parse(parser, QStringLiteral("ingest"), args))
+        return *exit;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1 || (positional.size() == 1 && parser.isSet(all)))
+        return context.fail(QStringLiteral("usage"),
+                            QStringLiteral("Name one connection, or pass --all."),
+                            QStringLiteral("Run `ktx ingest --help` for usage."), ExitUsage);
+
+    const ProjectLocator::Resolution where = ProjectLocator::resolve(context.projectDirFlag);
+    if (!where.hasConfig)
+        return context.fail(
+            QStringLiteral("missing_project"),
+            QStringLiteral("No ktx.yaml found in %1").arg(where.dir),
+            QStringLiteral("Run `ktx setup` to create a project, or pass --project-dir."));
+    auto loaded = ConfigLoader::loadFile(ProjectLocator::configPath(where.dir));
+    if (!loaded.ok())
+        return context.fail(loaded.error().code, loaded.error().message, loaded.error().hint);
+    if (loaded->hasErrors()) {
+        const auto first = std::find_if(loaded->issues.cbegin(), loaded->issues.cend(),
+                                        [](const ConfigIssue &i) { return i.isError(); });
+        return context.fail(QStringLiteral("invalid_config"),
+                            QStringLiteral("%1: %2").arg(first->location(), first->message),
+                            first->fix);
+    }
+    const ProjectConfig &config = loaded->config;
+
+    QList<const ConnectionConfig *> targets;
+    QStringList skipped;
+    if (positional.size() == 1) {
+        const ConnectionConfig *connection = config.connection(positional.constFirst());
+        if (!connection)
+            return context.fail(
+                QStringLiteral("unknown_connection"),
+                QStringLiteral("Connection \"%1\" is not configured in ktx.yaml")
+                    .arg(positional.constFirst()),
+                QStringLiteral(
+                    "See the connections with `ktx status`, or add one with `ktx setup`."));
+        if (connection->kind() != ConnectionKind::Warehouse)
+            return context.fail(
+                QStringLiteral("unsupported_driver"),
+                QStringLiteral("Connection \"%1\" uses unsupported public ingest driver \"%2\"")
+                    .arg(connection->id, connection->driver),
+                QStringLiteral("This version ingests databases (sqlite, postgres, mysql)."));
+        targets << connection;
+    } else {
+        for (const ConnectionConfig &connection : config.connections) {
+            if (connection.kind() == ConnectionKind::Warehouse)
+                targets << &connection;
+            else
+                skipped << connection.id;
+        }
+        std::sort(
+            targets.begin(), targets.end(),
+            [](const ConnectionConfig *a, const ConnectionConfig *b) { return a->id < b->id; });
+        if (targets.isEmpty())
+            return context.fail(QStringLiteral("nothing_to_ingest"),
+                                QStringLiteral("No configured connections are eligible for ingest"),
+                                QStringLiteral("Add a database with `ktx setup --no-input "
+                                               "--database sqlite --database-url <file>`."));
+    }
+
+    QStringList notices;
+    if (config.review.mode == QLatin1String("review"))
+        notices << QStringLiteral(
+            "review.mode is `review`, but this version has no pending-review step yet: runs are "
+            "committed directly. Inspect them with `git log` and revert a run with `git revert`.");
+    for (const QString &notice : std::as_const(notices))
+        if (!context.json)
+            context.err() << "Warning: " << notice << "\n";
+
+    QJsonArray results;
+    bool failed = false;
+    struct Row
+    {
+        QString id;
+        QString status;
+        QString detail;
+    };
+    QList<Row> rows;
+    for (const ConnectionConfig *connection : std::as_const(targets)) {
+        const auto progress = [&](const QString &message) {
+            if (!context.json)
+                context.err() << "  " << message << "…\n" << Qt::flush;
+        };
+        auto outcome = StructuralIngest::run(where.dir, config, *connection, {}, progress);
+        QJsonObject json {{QStringLiteral("connectionId"), connection->id},
+                          {QStringLiteral("driver"), connection->driver}};
+        if (!outcome.ok()) {
+            failed = true;
+            const QString detail = outcome.error().toText();
+            json.insert(QStringLiteral("steps"),
+                        QJsonArray {QJsonObject {
+                            {QStringLiteral("operation"), QStringLiteral("database-schema")},
+                            {QStringLiteral("status"), QStringLiteral("failed")},
+                            {QStringLiteral("detail"), detail},
+                            {QStringLiteral("code"), outcome.error().code}}});
+            rows << Row {connection->id, QStringLiteral("failed"), detail};
+        } else {
+            const StructuralIngestResult &r = *outcome;
+            const QString detail = r.changedAnything()
+                ? QStringLiteral("%1 tables, %2 joins, diff %3")
+                      .arg(r.tables)
+                      .arg(r.joins)
+                      .arg(diffText(r))
+                : QStringLiteral("%1 tables, unchanged").arg(r.tables);
+            json.insert(QStringLiteral("steps"),
+                        QJsonArray {QJsonObject {
+                            {QStringLiteral("operation"), QStringLiteral("database-schema")},
+                            {QStringLiteral("status"), QStringLiteral("done")},
+                            {QStringLiteral("detail"), detail}}});
+            json.insert(QStringLiteral("jobId"), r.jobId);
+            json.insert(QStringLiteral("syncId"), r.syncId);
+            json.insert(QStringLiteral("commitId"), r.commitId);
+            json.insert(QStringLiteral("diff"),
+                        QJsonObject {{QStringLiteral("added"), r.added},
+                                     {QStringLiteral("modified"), r.modified},
+                                     {QStringLiteral("deleted"), r.deleted},
+                                     {QStringLiteral("unchanged"), r.unchanged}});
+            json.insert(QStringLiteral("keptEdited"), QJsonArray::fromStringList(r.keptEdited));
+            json.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(r.warnings));
+            rows << Row {connection->id, QStringLiteral("done"), detail};
+            for (const QString &kept : r.keptEdited)
+                rows.last().detail += QStringLiteral("\n    kept as edited: ") + kept;
+            for (const QString &warning : r.warnings)
+                rows.last().detail += QStringLiteral("\n    warning: ") + warning;
+        }
+        results.append(json);
+    }
+    for (const QString &id : std::as_const(skipped)) {
+        const ConnectionConfig *c = config.connection(id);
+        results.append(QJsonObject {
+            {QStringLiteral("connectionId"), id},
+            {QStringLiteral("driver"), c->driver},
+            {QStringLiteral("steps"),
+             QJsonArray {QJsonObject {
+                 {QStringLiteral("operation"), QStringLiteral("source-ingest")},
+                 {QStringLiteral("status"), QStringLiteral("skipped")},
+                 {QStringLiteral("detail"),
+                  QStringLiteral("context sources are not ingested by this version")}}}}});
+        rows << Row {id, QStringLiteral("skipped"),
+                     QStringLiteral("context sources are not ingested by this version")};
+    }
+
+    if (context.json) {
+        context.printJson(
+            QJsonObject {{QStringLiteral("projectDir"), where.dir},
+                         {QStringLiteral("warnings"), QJsonArray::fromStringList(notices)},
+                         {QStringLiteral("results"), results}});
+    } else {
+        context.out() << (failed ? "Ingest finished with failures\n\n" : "Ingest finished\n\n");
+        int width = 6;
+        for (const Row &row : std::as_const(rows))
+            width = qMax(width, int(row.id.size()));
+        context.out() << QStringLiteral("Source").leftJustified(width + 2)
+                      << "Database schema  Detail\n";
+        for (const Row &row : std::as_const(rows))
+            context.out() << row.id.leftJustified(width + 2) << row.status.leftJustified(17)
+                          << row.detail << "\n";
+    }
+    return failed ? ExitFailure : ExitOk;
+}
+
+} // namespace ktx
