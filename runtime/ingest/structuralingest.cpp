@@ -12,6 +12,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -214,15 +215,18 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
     const QMap<QString, QString> names = StructuralSource::sourceNames(snapshot);
     const QString layerDir = QStringLiteral("semantic-layer/%1/").arg(connection.id);
     QMap<QString, QByteArray> images;
+    // Grouped once: thousands of tables times thousands of joins adds up.
+    QHash<QString, QList<StructuralJoin>> joinsByTable;
+    for (const StructuralJoin &join : std::as_const(joins))
+        joinsByTable[join.from.displayName()] << join;
+    QHash<QString, const TableProfile *> profileByTable;
+    for (const TableProfile &profile : std::as_const(profiles))
+        profileByTable.insert(profile.table.displayName(), &profile);
     for (SchemaTable table : snapshot.tables) {
-        for (const TableProfile &profile : std::as_const(profiles))
-            if (profile.table == table.ref)
-                StructuralSource::refineTypes(table, profile);
-        QList<StructuralJoin> own;
-        for (const StructuralJoin &join : joins)
-            if (join.from == table.ref)
-                own << join;
-        const QByteArray bytes = StructuralSource::yaml(table, snapshot.driver, names, own);
+        if (const TableProfile *profile = profileByTable.value(table.ref.displayName()))
+            StructuralSource::refineTypes(table, *profile);
+        const QByteArray bytes = StructuralSource::yaml(
+            table, snapshot.driver, names, joinsByTable.value(table.ref.displayName()));
         if (bytes.isEmpty())
             return makeError(QStringLiteral("ingest_failed"),
                              QStringLiteral("Cannot write the semantic source of table %1.")
@@ -347,10 +351,13 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
                       {QStringLiteral("modified"), result.modified},
                       {QStringLiteral("deleted"), result.deleted},
                       {QStringLiteral("unchanged"), result.unchanged}}}};
-    if (Result<void> r = AtomicFile::write(root.filePath(QStringLiteral(".ktx/runs/%1/run.json").arg(result.jobId)),
-                                           QJsonDocument(run).toJson());
+    if (Result<void> r = AtomicFile::write(
+            root.filePath(QStringLiteral(".ktx/runs/%1/run.json").arg(result.jobId)),
+            QJsonDocument(run).toJson());
         !r.ok())
-        result.warnings << QStringLiteral("The run was committed, but its record could not be saved: %1").arg(r.error().message);
+        result.warnings << QStringLiteral(
+                               "The run was committed, but its record could not be saved: %1")
+                               .arg(r.error().message);
     return result;
 }
 

@@ -80,14 +80,17 @@ void StructuralSource::refineTypes(SchemaTable &table, const TableProfile &profi
 {
     static const QRegularExpression iso(QStringLiteral(
         "^\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$"));
-    const auto isTime = [](const QVariant &value) { return iso.match(value.toString()).hasMatch(); };
+    const auto isTime = [](const QVariant &value) {
+        return iso.match(value.toString()).hasMatch();
+    };
     for (SchemaColumn &column : table.columns) {
         if (column.dimensionType != QLatin1String("string"))
             continue;
         const ColumnProfile *p = profile.column(column.name);
         if (!p || p->nonNullCount() == 0 || !isTime(p->minValue) || !isTime(p->maxValue))
             continue;
-        if (std::all_of(p->topValues.cbegin(), p->topValues.cend(), [&](const ValueCount &v) { return isTime(v.value); }))
+        if (std::all_of(p->topValues.cbegin(), p->topValues.cend(),
+                        [&](const ValueCount &v) { return isTime(v.value); }))
             column.dimensionType = QStringLiteral("time");
     }
 }
@@ -167,10 +170,8 @@ QByteArray StructuralSource::yaml(const SchemaTable &table, const QString &drive
                 .insert(QStringLiteral("description"),
                         YamlValue::string(QStringLiteral("Number of rows in %1.").arg(name)))));
 
-    YamlEditor editor(QByteArray {});
-    if (Result<void> r = editor.set({}, source); !r.ok())
-        return {}; // cannot happen for values built above; the caller reports an empty result
-    return editor.text();
+    auto rendered = YamlEditor::renderDocument(source);
+    return rendered.ok() ? *rendered : QByteArray(); // the caller reports an empty result
 }
 
 } // namespace ktx

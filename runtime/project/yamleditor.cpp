@@ -246,6 +246,20 @@ QByteArray YamlEditor::renderEntry(const QString &key, const YamlValue &value, i
     return head + "\n" + renderBlockBody(value, childIndent);
 }
 
+Result<QByteArray> YamlEditor::renderDocument(const YamlValue &mapping)
+{
+    if (mapping.type() != YamlValue::Type::Mapping)
+        return editError(QStringLiteral("Only a mapping can be written at the top of the file."));
+    const YamlEditor editor(QByteArray {});
+    QByteArray text;
+    for (const auto &[key, value] : mapping.entries())
+        text += editor.renderEntry(key, value, 0) + '\n';
+    auto check = YamlDocument::parse(text);
+    if (!check.ok() || !valueMatches(check->root(), mapping))
+        return editError(QStringLiteral("The document did not render to the intended value."));
+    return text;
+}
+
 Result<void> YamlEditor::set(const QStringList &path, const YamlValue &value)
 {
     const QByteArray before = m_text;

@@ -28,6 +28,10 @@ public:
 
     const QByteArray &text() const { return m_text; }
 
+    // A new document from a mapping, in the default style, rendered in one pass
+    // and verified by one parse (set() on an empty text re-parses per key).
+    static Result<QByteArray> renderDocument(const YamlValue &mapping);
+
 private:
     struct Style
     {

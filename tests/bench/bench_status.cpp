@@ -2,6 +2,7 @@
 // Prints the in-process computation and the whole `ktx status --json` process,
 // each against a reference measured in the same run (`ktx --version`, the cost
 // of starting the process at all), because machines here are noisy.
+#include "benchfigures.h"
 #include "project/projectscaffold.h"
 #include "status/statusreporter.h"
 
@@ -18,28 +19,9 @@
 #include <vector>
 
 using namespace ktx;
+using namespace ktx::bench;
 
 namespace {
-
-struct Figures
-{
-    double min = 0;
-    double median = 0;
-    double max = 0;
-};
-
-Figures measure(int runs, const std::function<void()> &work)
-{
-    std::vector<double> ms;
-    for (int i = 0; i < runs; ++i) {
-        QElapsedTimer t;
-        t.start();
-        work();
-        ms.push_back(t.nsecsElapsed() / 1e6);
-    }
-    std::sort(ms.begin(), ms.end());
-    return {ms.front(), ms[ms.size() / 2], ms.back()};
-}
 
 void runProcess(const QStringList &args)
 {
@@ -47,14 +29,10 @@ void runProcess(const QStringList &args)
     p.start(QStringLiteral(KTX_CLI_PATH), args);
     p.waitForFinished(60000);
     if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        std::fprintf(stderr, "ktx %s failed: %s\n", qPrintable(args.join(' ')), p.readAllStandardError().constData());
+        std::fprintf(stderr, "ktx %s failed: %s\n", qPrintable(args.join(' ')),
+                     p.readAllStandardError().constData());
         std::exit(1);
     }
-}
-
-void print(const char *name, const Figures &f)
-{
-    std::printf("  %-34s min %8.2f ms   median %8.2f ms   max %8.2f ms\n", name, f.min, f.median, f.max);
 }
 
 } // namespace
@@ -66,18 +44,26 @@ int main(int argc, char *argv[])
     QTemporaryDir tmp;
     const QString dir = tmp.filePath(QStringLiteral("big"));
     ProjectScaffold::Options options;
-    options.configText = "connections:\n  warehouse:\n    driver: postgres\n    host: db\n    schemas: [analytics]\n"
-                         "llm:\n  provider:\n    backend: claude-code\n  models:\n    default: sonnet\n";
+    options.configText
+        = "connections:\n  warehouse:\n    driver: postgres\n    host: db\n    schemas: "
+          "[analytics]\n"
+          "llm:\n  provider:\n    backend: claude-code\n  models:\n    default: sonnet\n";
     if (!ProjectScaffold::create(dir, options).ok())
         return 1;
     QDir().mkpath(dir + QStringLiteral("/semantic-layer/warehouse"));
     for (int i = 0; i < 1000; ++i) {
         QFile source(dir + QStringLiteral("/semantic-layer/warehouse/source_%1.yaml").arg(i));
         source.open(QIODevice::WriteOnly);
-        source.write(QStringLiteral("name: source_%1\ntable: analytics.t_%1\ngrain: [id]\ncolumns:\n  - name: id\n    type: number\n").arg(i).toUtf8());
+        source.write(QStringLiteral("name: source_%1\ntable: analytics.t_%1\ngrain: "
+                                    "[id]\ncolumns:\n  - name: id\n    type: number\n")
+                         .arg(i)
+                         .toUtf8());
         QFile page(dir + QStringLiteral("/wiki/global/page-%1.md").arg(i));
         page.open(QIODevice::WriteOnly);
-        page.write(QStringLiteral("---\nsummary: Page %1\ntags: [bench]\n---\n# Page %1\n\nBody text.\n").arg(i).toUtf8());
+        page.write(
+            QStringLiteral("---\nsummary: Page %1\ntags: [bench]\n---\n# Page %1\n\nBody text.\n")
+                .arg(i)
+                .toUtf8());
     }
 
     std::printf("ktx status on 1,000 semantic sources + 1,000 wiki pages (%d runs each)\n", runs);
@@ -86,14 +72,24 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "unexpected source count\n");
         return 1;
     }
-    const Figures inProcess = measure(runs, [&] { StatusReporter::compute(dir); });
-    const Figures reference = measure(runs, [] { runProcess({QStringLiteral("--version")}); });
-    const Figures status = measure(runs, [&] { runProcess({QStringLiteral("--project-dir"), dir, QStringLiteral("status"), QStringLiteral("--json")}); });
+    const auto measure = [runs](const auto &work) {
+        std::vector<double> ms;
+        for (int i = 0; i < runs; ++i)
+            ms.push_back(timeMs(work));
+        return summarize(ms);
+    };
+    const Figures inProcess = measure([&] { StatusReporter::compute(dir); });
+    const Figures reference = measure([] { runProcess({QStringLiteral("--version")}); });
+    const Figures status = measure([&] {
+        runProcess({QStringLiteral("--project-dir"), dir, QStringLiteral("status"),
+                    QStringLiteral("--json")});
+    });
     print("StatusReporter::compute (in-process)", inProcess);
     print("reference: ktx --version (process)", reference);
     print("ktx status --json (process)", status);
     std::printf("  ratio status/reference (median)    %.2fx\n", status.median / reference.median);
-    std::printf("  status cost above start-up (median) %.2f ms   (target: whole process < 150 ms; original ktx: ~800 ms)\n",
+    std::printf("  status cost above start-up (median) %.2f ms   (target: whole process < 150 ms; "
+                "original ktx: ~800 ms)\n",
                 status.median - reference.median);
     return 0;
 }

@@ -1,6 +1,5 @@
 #include "db/readonlysqlguard.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QTest>
@@ -761,48 +760,26 @@ private Q_SLOTS:
         qInfo("sqlite oracle: %d random statements accepted, SQLite agrees on all", accepted);
     }
 
-    void largeQueryIsLinear()
+    // Size alone never changes the verdict. How fast large and pathological
+    // inputs are checked is measured by tests/bench/bench_sqlguard, not here:
+    // tests stay deterministic (a sanitizer build is many times slower).
+    void largeQueriesAreChecked()
     {
-        auto bestOfThree = [](const QString &sql, const QString &driver) {
-            qint64 best = std::numeric_limits<qint64>::max();
-            for (int run = 0; run < 3; ++run) {
-                QElapsedTimer timer;
-                timer.start();
-                const bool ok = ReadOnlySqlGuard::check(sql, driver).ok();
-                best = std::min(best, timer.nsecsElapsed());
-                if (!ok)
-                    return qint64(-1);
-            }
-            return best;
-        };
         for (const QString &driver : kDrivers) {
             const bool dollars = driver == u"postgres";
-            const Result<QString> result
-                = ReadOnlySqlGuard::check(generateLargeQuery(100 * 1024, dollars), driver);
-            QVERIFY2(result.ok(), qPrintable(describe(result)));
-            QVERIFY(result->endsWith(QLatin1String("$$dollar; DROP$$"))
-                    || result->endsWith(QLatin1String("> 0")));
-            QString line;
-            qint64 ns100 = 0;
             for (const int kb : {100, 200, 400, 800}) {
-                const qint64 ns = bestOfThree(generateLargeQuery(kb * 1024, dollars), driver);
-                QVERIFY2(ns >= 0, qPrintable(QString::number(kb)));
-                if (kb == 100)
-                    ns100 = ns;
-                line += QStringLiteral(" %1 KB: %2 ms (%3 us/KB);")
-                            .arg(kb)
-                            .arg(ns / 1e6, 0, 'f', 2)
-                            .arg(ns / 1e3 / kb, 0, 'f', 1);
-                // Budget: well under 1 ms per KB, even in a sanitizer build.
-                QVERIFY2(ns < kb * 1'000'000LL, qPrintable(driver + line));
-                // Linear: a larger text costs no more per KB than 4x the 100 KB rate.
-                QVERIFY2(ns / kb <= 4 * ns100 / 100 + 20'000, qPrintable(driver + line));
+                const Result<QString> result
+                    = ReadOnlySqlGuard::check(generateLargeQuery(kb * 1024, dollars), driver);
+                QVERIFY2(
+                    result.ok(),
+                    qPrintable(driver + QStringLiteral(" %1 KB: ").arg(kb) + describe(result)));
+                QVERIFY(result->endsWith(QLatin1String("$$dollar; DROP$$"))
+                        || result->endsWith(QLatin1String("> 0")));
             }
-            qInfo("%s:%s", qPrintable(driver), qPrintable(line));
         }
     }
 
-    void pathologicalInputsStayFast_data()
+    void pathologicalInputs_data()
     {
         QTest::addColumn<QString>("driver");
         QTest::addColumn<QString>("sql");
@@ -845,17 +822,12 @@ private Q_SLOTS:
             << QStringLiteral("postgres")
             << QStringLiteral("SELECT 1 -- ") + QStringLiteral("DELETE ").repeated(n) << true;
     }
-    void pathologicalInputsStayFast()
+    void pathologicalInputs()
     {
         QFETCH(QString, driver);
         QFETCH(QString, sql);
         QFETCH(bool, accepted);
-        QElapsedTimer timer;
-        timer.start();
-        const Result<QString> result = ReadOnlySqlGuard::check(sql, driver);
-        const qint64 ms = timer.elapsed();
-        QCOMPARE(result.ok(), accepted);
-        QVERIFY2(ms < 200, qPrintable(QString::number(ms)));
+        QCOMPARE(ReadOnlySqlGuard::check(sql, driver).ok(), accepted);
     }
 
     void benchmark100KB()
