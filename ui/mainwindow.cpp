@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "connectionsarea.h"
 #include "elidedlabel.h"
 #include "models/recentprojectsmodel.h"
 #include "models/statusmodel.h"
@@ -9,6 +10,7 @@
 #include "setupwizard.h"
 #include "stateicon.h"
 #include "status/statusmonitor.h"
+#include "status/statusreport.h"
 #include "statusdashboard.h"
 #include "welcomepage.h"
 
@@ -81,8 +83,15 @@ MainWindow::MainWindow(QWidget *parent)
     statusItem->setEditable(false);
     statusItem->setToolTip(tr("Readiness, connections and ktx.yaml (Ctrl+1)"));
     m_areas->appendRow(statusItem);
+    auto *connectionsItem = new QStandardItem(tr("Connections"));
+    connectionsItem->setEditable(false);
+    connectionsItem->setToolTip(tr("Tables, column profiles and relationships (Ctrl+2)"));
+    m_areas->appendRow(connectionsItem);
+    m_connections = new ConnectionsArea;
     m_areaStack = new QStackedWidget;
     m_areaStack->addWidget(m_dashboard);
+    m_areaStack->addWidget(m_connections);
+    connect(m_monitor, &StatusMonitor::reportReady, this, &MainWindow::updateConnectionsArea);
 
     m_navigation = new QListView;
     m_navigation->setObjectName(QStringLiteral("navigation"));
@@ -96,6 +105,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_navigation->setBackgroundRole(QPalette::Window);
     m_navigation->viewport()->setBackgroundRole(QPalette::Window);
     m_navigation->setCurrentIndex(m_areas->index(StatusArea, 0));
+    m_navigation->setRowHidden(DatabasesArea, true);
     connect(m_navigation->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid())
@@ -162,6 +172,8 @@ bool MainWindow::openProject(const QString &dir)
     if (folder.path != m_projectDir) {
         m_projectDir = folder.path;
         m_dashboard->clear();
+        m_connections->clear();
+        m_navigation->setRowHidden(DatabasesArea, true);
         m_monitor->setProjectDir(m_projectDir);
     } else {
         m_monitor->refresh();
@@ -183,6 +195,9 @@ void MainWindow::closeProject()
     m_projectDir.clear();
     m_monitor->setProjectDir(QString());
     m_dashboard->clear();
+    m_connections->clear();
+    m_navigation->setRowHidden(DatabasesArea, true);
+    m_navigation->setCurrentIndex(m_areas->index(StatusArea, 0));
     m_pathLabel->setText(QString());
     m_central->setCurrentWidget(m_welcome);
     updateTitle();
@@ -252,8 +267,45 @@ void MainWindow::openDemoProject()
 
 void MainWindow::refreshStatus()
 {
-    if (!m_projectDir.isEmpty())
-        m_monitor->refresh();
+    if (m_projectDir.isEmpty())
+        return;
+    m_monitor->refresh();
+    if (m_areaStack->currentWidget() == m_connections)
+        m_connections->reload();
+}
+
+bool MainWindow::isAreaAvailable(Area area) const
+{
+    return !m_projectDir.isEmpty() && !m_navigation->isRowHidden(area);
+}
+
+bool MainWindow::showArea(Area area)
+{
+    if (!isAreaAvailable(area))
+        return false;
+    m_navigation->setCurrentIndex(m_areas->index(area, 0));
+    return true;
+}
+
+void MainWindow::updateConnectionsArea(const StatusReport &report)
+{
+    if (m_projectDir.isEmpty())
+        return;
+    // Only drivers ktx can read have snapshots to show.
+    static const QStringList readable
+        = {QStringLiteral("sqlite"), QStringLiteral("postgres"), QStringLiteral("postgresql"),
+           QStringLiteral("mysql"), QStringLiteral("mariadb")};
+    ConnectionsArea::ConnectionList connections;
+    for (const ConnectionStatus &connection : report.connections) {
+        if (readable.contains(connection.driver.toLower()))
+            connections.append({connection.name, connection.driver});
+    }
+    m_connections->setProject(m_projectDir, connections);
+    const bool available = !connections.isEmpty();
+    if (!available && m_areaStack->currentWidget() == m_connections)
+        m_navigation->setCurrentIndex(m_areas->index(StatusArea, 0));
+    m_navigation->setRowHidden(DatabasesArea, !available);
+    m_connectionsAreaAction->setEnabled(available);
 }
 
 void MainWindow::revealProject()
@@ -333,6 +385,14 @@ void MainWindow::createActions()
         m_dashboard->setFocus();
     });
 
+    m_connectionsAreaAction = new QAction(tr("&Connections"), this);
+    m_connectionsAreaAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    m_connectionsAreaAction->setEnabled(false);
+    connect(m_connectionsAreaAction, &QAction::triggered, this, [this] {
+        if (showArea(DatabasesArea))
+            m_connections->setFocus();
+    });
+
     m_aboutAction = new QAction(tr("&About ktx"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -359,6 +419,7 @@ void MainWindow::createMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_statusAreaAction);
+    view->addAction(m_connectionsAreaAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -422,6 +483,7 @@ void MainWindow::updateActions()
     m_refreshAction->setEnabled(open);
     m_revealAction->setEnabled(open);
     m_statusAreaAction->setEnabled(open);
+    m_connectionsAreaAction->setEnabled(isAreaAvailable(DatabasesArea));
 }
 
 void MainWindow::updateNavigationIcons()

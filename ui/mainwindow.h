@@ -13,6 +13,7 @@ class QStandardItemModel;
 
 namespace ktx {
 
+class ConnectionsArea;
 class ElidedLabel;
 class ProjectCreationTask;
 class RecentProjectsModel;
@@ -20,6 +21,7 @@ class SetupWizard;
 class StatusDashboard;
 class StatusMonitor;
 class WelcomePage;
+struct StatusReport;
 
 // The desktop shell: a welcome page while no project is open; otherwise a
 // navigation list of the product areas that exist (today: Status) beside the
@@ -30,7 +32,9 @@ class MainWindow : public QMainWindow
 
 public:
     // Areas in navigation order; only areas that are built are listed.
-    enum Area { StatusArea };
+    // DatabasesArea ("Connections") is shown only while the project has a
+    // database connection.
+    enum Area { StatusArea, DatabasesArea };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -42,6 +46,10 @@ public:
     QString projectDir() const { return m_projectDir; }
 
     StatusDashboard *statusDashboard() const { return m_dashboard; }
+    ConnectionsArea *connectionsArea() const { return m_connections; }
+    bool isAreaAvailable(Area area) const;
+    // Shows an area; returns false when it is not available for this project.
+    bool showArea(Area area);
     StatusMonitor *statusMonitor() const { return m_monitor; }
     RecentProjectsModel *recentProjects() const { return m_recent; }
     WelcomePage *welcomePage() const { return m_welcome; }
@@ -77,6 +85,7 @@ private:
     void updateActions();
     void updateNavigationIcons();
     void updateBusy();
+    void updateConnectionsArea(const StatusReport &report);
     void offerNewProject(const QString &dir, const QString &reason);
     SetupWizard *openWizard(const QString &projectDir, const QString &step);
 
@@ -93,6 +102,7 @@ private:
     QListView *m_navigation = nullptr;
     QStackedWidget *m_areaStack = nullptr;
     StatusDashboard *m_dashboard = nullptr;
+    ConnectionsArea *m_connections = nullptr;
 
     ElidedLabel *m_pathLabel = nullptr;
     QLabel *m_busyLabel = nullptr;
@@ -108,6 +118,7 @@ private:
     QAction *m_refreshAction = nullptr;
     QAction *m_revealAction = nullptr;
     QAction *m_statusAreaAction = nullptr;
+    QAction *m_connectionsAreaAction = nullptr;
     QAction *m_aboutAction = nullptr;
 };
 

@@ -18,11 +18,40 @@ inline constexpr QLatin1StringView ProjectName("project.name");
 // The user agreed to put a new project into a folder that already has files.
 inline constexpr QLatin1StringView AllowNonEmpty("project.allowNonEmpty");
 
+// Databases page ("databases" step). The password itself is never a field: it is
+// stored under .ktx/secrets/ or referenced as an environment variable.
+// "sqlite" | "postgres" | "mysql"
+inline constexpr QLatin1StringView DatabaseDriver("databases.driver");
+inline constexpr QLatin1StringView DatabaseFile("databases.file"); // SQLite file
+inline constexpr QLatin1StringView DatabaseHost("databases.host");
+inline constexpr QLatin1StringView DatabasePort("databases.port");
+inline constexpr QLatin1StringView DatabaseName("databases.database");
+inline constexpr QLatin1StringView DatabaseUser("databases.user");
+inline constexpr QLatin1StringView DatabaseSchemas("databases.schemas"); // comma list (PostgreSQL)
+inline constexpr QLatin1StringView DatabaseSslMode("databases.sslmode"); // PostgreSQL
+// "secret" (stored under .ktx/secrets/) | "env" (password: env:NAME)
+inline constexpr QLatin1StringView DatabasePasswordSource("databases.passwordSource");
+inline constexpr QLatin1StringView DatabasePasswordEnv("databases.passwordEnv");
+inline constexpr QLatin1StringView DatabaseConnectionId("databases.connectionId");
+
 // Fields saved in .ktx/setup/wizard.json and restored on resume. Secrets never
 // go here; a page that asks for one stores it under .ktx/secrets/ itself.
 inline QList<QLatin1StringView> persisted()
 {
-    return {ProjectMode, ProjectDir, ProjectName, AllowNonEmpty};
+    return {ProjectMode,
+            ProjectDir,
+            ProjectName,
+            AllowNonEmpty,
+            DatabaseDriver,
+            DatabaseFile,
+            DatabaseHost,
+            DatabasePort,
+            DatabaseName,
+            DatabaseUser,
+            DatabaseSchemas,
+            DatabaseSslMode,
+            DatabasePasswordSource,
+            DatabasePasswordEnv};
 }
 
 } // namespace SetupField

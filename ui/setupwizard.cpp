@@ -1,5 +1,6 @@
 #include "setupwizard.h"
 
+#include "databasespage.h"
 #include "project/projectfolderstate.h"
 #include "projectlocationpage.h"
 #include "setupfield.h"
@@ -21,6 +22,7 @@ struct PageStep
 // Page ids and the setup step each page stands for, in wizard order.
 constexpr PageStep pageSteps[] = {
     {SetupWizard::Page_Project, "project"},
+    {SetupWizard::Page_Databases, "databases"},
     {SetupWizard::Page_Summary, "summary"},
 };
 
@@ -29,6 +31,7 @@ constexpr PageStep pageSteps[] = {
 SetupWizard::SetupWizard(const QString &projectDir, const QString &startStep, QWidget *parent)
     : QWizard(parent)
     , m_projectPage(new ProjectLocationPage)
+    , m_databasesPage(new DatabasesPage)
     , m_summaryPage(new SummaryPage)
     , m_writer(new SetupProgressWriter(this))
 {
@@ -39,6 +42,7 @@ SetupWizard::SetupWizard(const QString &projectDir, const QString &startStep, QW
     setMinimumSize(720, 540);
 
     setPage(Page_Project, m_projectPage);
+    setPage(Page_Databases, m_databasesPage);
     setPage(Page_Summary, m_summaryPage);
     setStartId(Page_Project);
 
@@ -89,7 +93,30 @@ QStringList SetupWizard::availableSteps()
 
 bool SetupWizard::isBusy() const
 {
-    return m_summaryPage->isBusy();
+    return m_summaryPage->isBusy() || m_databasesPage->isSaving();
+}
+
+void SetupWizard::markStepCompleted(const QString &step)
+{
+    const QString dir = progressDir();
+    if (dir.isEmpty())
+        return;
+    if (dir != m_progressDir) {
+        m_progress = SetupProgress::load(dir);
+        m_progressDir = dir;
+    }
+    m_progress.markCompleted(step);
+    m_writer->save(dir, m_progress);
+}
+
+int SetupWizard::nextId() const
+{
+    if (currentId() == Page_Project) {
+        const ProjectFolderState folder
+            = ProjectFolderState::inspect(field(SetupField::ProjectDir).toString());
+        return folder.hasConfig ? Page_Databases : Page_Summary;
+    }
+    return QWizard::nextId();
 }
 
 void SetupWizard::reject()

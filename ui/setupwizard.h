@@ -7,6 +7,7 @@
 
 namespace ktx {
 
+class DatabasesPage;
 class ProjectLocationPage;
 class SetupProgressWriter;
 class SummaryPage;
@@ -27,7 +28,7 @@ class SetupWizard : public QWizard
     Q_OBJECT
 
 public:
-    enum PageId { Page_Project, Page_Summary };
+    enum PageId { Page_Project, Page_Databases, Page_Summary };
     Q_ENUM(PageId)
 
     // projectDir: the project to resume or change (may be empty for a new one).
@@ -36,7 +37,7 @@ public:
                          QWidget *parent = nullptr);
     ~SetupWizard() override;
 
-    static QString stepForPage(int id); // "project", "summary"; empty for unknown ids
+    static QString stepForPage(int id); // "project", "databases", "summary"; empty for unknown ids
     static int pageForStep(const QString &step); // -1 when no page exists for the step
     // Setup steps that have a page, e.g. for the dashboard's "Fix…" buttons.
     static QStringList availableSteps();
@@ -44,6 +45,14 @@ public:
     // The project the wizard created or opened; set once it was accepted.
     QString resultDir() const { return m_resultDir; }
     bool isBusy() const;
+
+    // Records a finished setup step (e.g. "databases" once a connection was
+    // added) in the project's setup progress.
+    void markStepCompleted(const QString &step);
+
+    // Databases is offered only for a project that exists: a new project is
+    // created on the summary page, and connections are added afterwards.
+    int nextId() const override;
 
 Q_SIGNALS:
     void projectReady(const QString &dir);
@@ -59,6 +68,7 @@ private:
     QString progressDir() const;
 
     ProjectLocationPage *m_projectPage;
+    DatabasesPage *m_databasesPage;
     SummaryPage *m_summaryPage;
     SetupProgressWriter *m_writer;
     SetupProgress m_progress;

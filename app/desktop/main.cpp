@@ -5,6 +5,7 @@
 #include "status/statusmonitor.h"
 #include "status/statusreport.h"
 #include "ui/colorscheme.h"
+#include "ui/connectionsarea.h"
 #include "ui/mainwindow.h"
 #include "ui/setupwizard.h"
 
@@ -80,6 +81,13 @@ int main(int argc, char *argv[])
         QCoreApplication::translate("main", "Open the setup wizard at this step's page."),
         QStringLiteral("step"));
     wizardPageOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    const QCommandLineOption areaOption(
+        QStringLiteral("area"),
+        QCoreApplication::translate(
+            "main",
+            "Show this area once the project is open: status, connections or "
+            "relationships."),
+        QStringLiteral("area"));
     // For docs and CI: once the first status report is on screen (or the wizard,
     // with --wizard), grab the window to <file> and quit.
     QCommandLineOption screenshotOption(
@@ -87,8 +95,8 @@ int main(int argc, char *argv[])
         QCoreApplication::translate("main", "Save a screenshot to <file> and quit."),
         QStringLiteral("file"));
     screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions(
-        {projectDirOption, paletteOption, wizardOption, wizardPageOption, screenshotOption});
+    parser.addOptions({projectDirOption, paletteOption, wizardOption, wizardPageOption, areaOption,
+                       screenshotOption});
     parser.process(app);
 
     const auto scheme = ktx::ColorScheme::fromName(parser.value(paletteOption));
@@ -98,6 +106,17 @@ int main(int argc, char *argv[])
         return 2;
     }
     ktx::ColorScheme::apply(*scheme);
+
+    const QString area = parser.value(areaOption);
+    const QStringList areas = {QStringLiteral("status"), QStringLiteral("connections"),
+                               QStringLiteral("relationships")};
+    if (!area.isEmpty() && !areas.contains(area)) {
+        printError(QStringLiteral("--area must be status, connections or relationships, not \"%1\"")
+                       .arg(area));
+        return 2;
+    }
+    const bool wantsConnections
+        = area == QLatin1String("connections") || area == QLatin1String("relationships");
 
     ktx::MainWindow window;
     window.show();
@@ -122,10 +141,27 @@ int main(int argc, char *argv[])
             : window.showSetupWizard(step);
     }
 
+    if (wantsConnections && !wizard) {
+        // The area is listed once a status report names a connection, and its
+        // first load follows; switch when that load is on screen.
+        QObject::connect(
+            window.connectionsArea(), &ktx::ConnectionsArea::catalogShown, &app,
+            [&window, area] {
+                if (window.showArea(ktx::MainWindow::DatabasesArea)
+                    && area == QLatin1String("relationships"))
+                    window.connectionsArea()->showDiagram();
+            },
+            Qt::SingleShotConnection);
+    }
+
     if (parser.isSet(screenshotOption)) {
         const QString path = parser.value(screenshotOption);
         if (wizard) {
             scheduleScreenshot(wizard, path);
+        } else if (wantsConnections) {
+            QObject::connect(
+                window.connectionsArea(), &ktx::ConnectionsArea::catalogShown, &app,
+                [&window, path] { scheduleScreenshot(&window, path); }, Qt::SingleShotConnection);
         } else if (!window.projectDir().isEmpty()) {
             QObject::connect(
                 &window, &ktx::MainWindow::statusShown, &app,

@@ -186,6 +186,9 @@ void TestSetupWizard::resumesOnTheSavedPage()
         QCOMPARE(wizard.field(SetupField::ProjectDir).toString(), QDir::cleanPath(dir));
         wizard.setField(SetupField::ProjectName, QStringLiteral("Resumed"));
         wizard.next();
+        // An existing project offers its databases before the summary.
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Databases));
+        wizard.next();
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Summary));
         QTRY_COMPARE_WITH_TIMEOUT(SetupProgress::load(dir).currentPage, QStringLiteral("summary"),
                                   CreateTimeoutMs);
@@ -197,7 +200,9 @@ void TestSetupWizard::resumesOnTheSavedPage()
     QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Summary));
     QCOMPARE(reopened.field(SetupField::ProjectName).toString(), QStringLiteral("Resumed"));
     QCOMPARE(reopened.field(SetupField::ProjectDir).toString(), QDir::cleanPath(dir));
-    // Back still leads to the earlier page.
+    // Back still leads through the earlier pages.
+    reopened.back();
+    QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Databases));
     reopened.back();
     QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Project));
 }
