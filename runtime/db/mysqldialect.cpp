@@ -94,13 +94,6 @@ QString MysqlDialect::quoteIdentifier(const QString &identifier) const
     return QLatin1Char('`') + escaped + QLatin1Char('`');
 }
 
-QString MysqlDialect::formatTable(const TableRef &table) const
-{
-    if (table.db.isEmpty())
-        return quoteIdentifier(table.name);
-    return quoteIdentifier(table.db) + QLatin1Char('.') + quoteIdentifier(table.name);
-}
-
 QString MysqlDialect::normalizedType(const QString &nativeType) const
 {
     if (isBoolean(nativeType))

@@ -93,13 +93,6 @@ QString PostgresDialect::quoteIdentifier(const QString &identifier) const
     return QLatin1Char('"') + escaped + QLatin1Char('"');
 }
 
-QString PostgresDialect::formatTable(const TableRef &table) const
-{
-    if (table.db.isEmpty())
-        return quoteIdentifier(table.name);
-    return quoteIdentifier(table.db) + QLatin1Char('.') + quoteIdentifier(table.name);
-}
-
 QString PostgresDialect::normalizedType(const QString &nativeType) const
 {
     const QString base = baseName(nativeType);

@@ -11,7 +11,6 @@ class PostgresDialect : public SqlDialect
 public:
     QString name() const override;
     QString quoteIdentifier(const QString &identifier) const override;
-    QString formatTable(const TableRef &table) const override;
     QString normalizedType(const QString &nativeType) const override;
     QString dimensionType(const QString &nativeType) const override;
 };

@@ -31,4 +31,11 @@ QString SqlDialect::sampleQuery(const TableRef &table, int rows) const
     return QStringLiteral("select * from %1 limit %2").arg(formatTable(table)).arg(rows);
 }
 
+QString SqlDialect::formatTable(const TableRef &table) const
+{
+    if (table.db.isEmpty())
+        return quoteIdentifier(table.name);
+    return quoteIdentifier(table.db) + QLatin1Char('.') + quoteIdentifier(table.name);
+}
+
 } // namespace ktx

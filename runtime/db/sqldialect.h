@@ -15,11 +15,13 @@ class SqlDialect
 public:
     virtual ~SqlDialect() = default;
 
-    static std::unique_ptr<SqlDialect> forDriver(const QString &driver); // sqlite | postgres | mysql; nullptr otherwise
+    static std::unique_ptr<SqlDialect>
+    forDriver(const QString &driver); // sqlite | postgres | mysql; nullptr otherwise
 
     virtual QString name() const = 0;
     virtual QString quoteIdentifier(const QString &identifier) const = 0;
-    virtual QString formatTable(const TableRef &table) const = 0;
+    // "db"."name" (just the name when db is empty), quoted per dialect.
+    virtual QString formatTable(const TableRef &table) const;
     // `select * from (<sql>) as ktx_query_result limit <n>`
     virtual QString limitQuery(const QString &sql, int maxRows) const;
     // A bounded sample of a table's rows (for profiling).
