@@ -141,14 +141,9 @@ Result<QList<SchemaTable>> MysqlSession::readCatalog(QStringList &warnings,
         const int at = index.value(tableKey(row.at(0), row.at(1)), -1);
         if (at < 0)
             continue;
-        SchemaColumn column;
-        column.name = row.at(2).toString();
-        column.nativeType = row.at(3).toString();
-        column.normalizedType = dialect().normalizedType(column.nativeType);
-        column.dimensionType = dialect().dimensionType(column.nativeType);
-        column.nullable = row.at(4).toString() == QLatin1String("YES");
-        column.comment = row.at(5).toString();
-        tables[at].columns << column;
+        tables[at].columns << column(row.at(2).toString(), row.at(3).toString(),
+                                     row.at(4).toString() == QLatin1String("YES"),
+                                     row.at(5).toString());
     }
     if (cancel.isCancelled())
         return tables;

@@ -333,4 +333,17 @@ Result<SchemaSnapshot> QtSqlSession::introspect(const CancellationToken &cancel)
     return snapshot;
 }
 
+SchemaColumn QtSqlSession::column(const QString &name, const QString &nativeType, bool nullable,
+                                  const QString &comment) const
+{
+    SchemaColumn c;
+    c.name = name;
+    c.nativeType = nativeType;
+    c.normalizedType = dialect().normalizedType(nativeType);
+    c.dimensionType = dialect().dimensionType(nativeType);
+    c.nullable = nullable;
+    c.comment = comment;
+    return c;
+}
+
 } // namespace ktx

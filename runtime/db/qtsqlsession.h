@@ -39,6 +39,11 @@ protected:
 
     QSqlDatabase &database() { return m_db; }
 
+    // A catalog column with its types mapped through the dialect: the one place
+    // native types become ktx's normalized and dimension types.
+    SchemaColumn column(const QString &name, const QString &nativeType, bool nullable,
+                        const QString &comment = {}) const;
+
     // Before the driver is touched (SQLite: the file must exist).
     virtual Result<void> preflight() { return {}; }
     // Sets host, credentials and connect options on the not yet open handle.

@@ -111,15 +111,12 @@ Result<QList<SchemaTable>> SqliteSession::readCatalog(QStringList &warnings,
             continue;
         }
         for (const QVariantList &c : std::as_const(*columns)) {
-            SchemaColumn column;
-            column.name = c.at(0).toString();
-            column.nativeType = c.at(1).toString();
-            column.normalizedType = dialect().normalizedType(column.nativeType);
-            column.dimensionType = dialect().dimensionType(column.nativeType);
-            column.primaryKey = c.at(3).toInt() > 0;
+            const bool primaryKey = c.at(3).toInt() > 0;
             // A key column cannot usefully be NULL even where SQLite would allow it.
-            column.nullable = c.at(2).toInt() == 0 && !column.primaryKey;
-            table.columns << column;
+            SchemaColumn described = column(c.at(0).toString(), c.at(1).toString(),
+                                            c.at(2).toInt() == 0 && !primaryKey);
+            described.primaryKey = primaryKey;
+            table.columns << described;
         }
 
         Result<QList<QVariantList>> keys
