@@ -1,6 +1,8 @@
 #include "ingestcommand.h"
 
 #include "clicontext.h"
+#include "db/queryhistoryoptions.h"
+#include "ingest/queryhistoryingest.h"
 #include "ingest/structuralingest.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
@@ -36,6 +38,14 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
     const QCommandLineOption all(QStringLiteral("all"),
                                  QStringLiteral("Ingest every connection (the default)."));
     parser.addOption(all);
+    const QCommandLineOption queryHistory(
+        QStringLiteral("query-history"),
+        QStringLiteral("Read the warehouse's query history (PostgreSQL: pg_stat_statements) "
+                       "this run, whatever connections.<id>.context.queryHistory says."));
+    const QCommandLineOption noQueryHistory(QStringLiteral("no-query-history"),
+                                            QStringLiteral("Do not read query history this run."));
+    parser.addOption(queryHistory);
+    parser.addOption(noQueryHistory);
     parser.addPositionalArgument(QStringLiteral("connectionId"),
                                  QStringLiteral("The connection to ingest."),
                                  QStringLiteral("[connectionId]"));
@@ -46,6 +56,11 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         return context.fail(QStringLiteral("usage"),
                             QStringLiteral("Name one connection, or pass --all."),
                             QStringLiteral("Run `ktx ingest --help` for usage."), ExitUsage);
+    if (parser.isSet(queryHistory) && parser.isSet(noQueryHistory))
+        return context.fail(QStringLiteral("usage"),
+                            QStringLiteral("--query-history and --no-query-history conflict."),
+                            QStringLiteral("Pass one of them, or neither to use ktx.yaml."),
+                            ExitUsage);
 
     const ProjectLocator::Resolution where = ProjectLocator::resolve(context.projectDirFlag);
     if (!where.hasConfig)
@@ -111,11 +126,14 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
 
     QJsonArray results;
     bool failed = false;
+    bool historyFailed = false;
+    QStringList skippedHistory;
     struct Row
     {
         QString id;
         QString status;
         QString detail;
+        QString history = QStringLiteral("skipped");
     };
     QList<Row> rows;
     for (const ConnectionConfig *connection : std::as_const(targets)) {
@@ -123,6 +141,10 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
             if (!context.json)
                 context.err() << "  " << message << "…\n" << Qt::flush;
         };
+        const Result<QueryHistoryOptions> options
+            = QueryHistoryOptions::fromConnection(*connection);
+        const bool wanted = parser.isSet(queryHistory)
+            || (!parser.isSet(noQueryHistory) && (!options.ok() || options->enabled));
         auto outcome = StructuralIngest::run(where.dir, config, *connection, {}, progress);
         QJsonObject json {{QStringLiteral("connectionId"), connection->id},
                           {QStringLiteral("driver"), connection->driver}};
@@ -135,7 +157,8 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                             {QStringLiteral("status"), QStringLiteral("failed")},
                             {QStringLiteral("detail"), detail},
                             {QStringLiteral("code"), outcome.error().code}}});
-            rows << Row {connection->id, QStringLiteral("failed"), detail};
+            rows << Row {connection->id, QStringLiteral("failed"), detail,
+                         wanted ? QStringLiteral("not-run") : QStringLiteral("skipped")};
         } else {
             const StructuralIngestResult &r = *outcome;
             const QString detail = r.changedAnything()
@@ -164,6 +187,69 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                 rows.last().detail += QStringLiteral("\n    kept as edited: ") + kept;
             for (const QString &warning : r.warnings)
                 rows.last().detail += QStringLiteral("\n    warning: ") + warning;
+
+            // Query history runs after the schema scan, which it needs for names.
+            QJsonArray steps = json.value(QStringLiteral("steps")).toArray();
+            if (wanted && !options.ok()) {
+                historyFailed = true;
+                rows.last().history = QStringLiteral("failed");
+                rows.last().detail
+                    += QStringLiteral("\n    query history: ") + options.error().message;
+                steps.append(
+                    QJsonObject {{QStringLiteral("operation"), QStringLiteral("query-history")},
+                                 {QStringLiteral("status"), QStringLiteral("failed")},
+                                 {QStringLiteral("code"), options.error().code},
+                                 {QStringLiteral("detail"), options.error().message},
+                                 {QStringLiteral("fix"), options.error().hint}});
+            } else if (wanted) {
+                const QueryHistoryIngestResult h = QueryHistoryIngest::run(
+                    where.dir, config, *connection, *options, {}, progress);
+                QJsonObject step {{QStringLiteral("operation"), QStringLiteral("query-history")},
+                                  {QStringLiteral("status"), h.status},
+                                  {QStringLiteral("detail"), h.detail}};
+                if (!h.code.isEmpty())
+                    step.insert(QStringLiteral("code"), h.code);
+                if (!h.fix.isEmpty())
+                    step.insert(QStringLiteral("fix"), h.fix);
+                steps.append(step);
+                json.insert(
+                    QStringLiteral("queryHistory"),
+                    QJsonObject {
+                        {QStringLiteral("jobId"), h.jobId},
+                        {QStringLiteral("syncId"), h.syncId},
+                        {QStringLiteral("commitId"), h.commitId},
+                        {QStringLiteral("statementsRead"), double(h.statementsRead)},
+                        {QStringLiteral("templates"), h.templates},
+                        {QStringLiteral("tables"), h.tables},
+                        {QStringLiteral("diff"),
+                         QJsonObject {{QStringLiteral("added"), h.added},
+                                      {QStringLiteral("modified"), h.modified},
+                                      {QStringLiteral("deleted"), h.deleted},
+                                      {QStringLiteral("unchanged"), h.unchanged}}},
+                        {QStringLiteral("warnings"), QJsonArray::fromStringList(h.warnings)}});
+                rows.last().history = h.status;
+                if (h.status == QLatin1String("failed")) {
+                    historyFailed = true;
+                    rows.last().detail += QStringLiteral("\n    query history failed: ") + h.detail;
+                    if (!h.fix.isEmpty())
+                        rows.last().detail += QStringLiteral("\n    fix: ") + h.fix;
+                } else if (h.status == QLatin1String("skipped")) {
+                    skippedHistory << QStringLiteral("%1: %2").arg(connection->id, h.detail);
+                    for (const QString &warning : h.warnings)
+                        if (!context.json)
+                            context.err() << "Warning: " << warning << "\n";
+                } else {
+                    rows.last().detail += QStringLiteral("\n    query history: ") + h.detail;
+                    for (const QString &warning : h.warnings)
+                        rows.last().detail += QStringLiteral("\n    warning: ") + warning;
+                }
+            } else {
+                steps.append(
+                    QJsonObject {{QStringLiteral("operation"), QStringLiteral("query-history")},
+                                 {QStringLiteral("status"), QStringLiteral("skipped")},
+                                 {QStringLiteral("detail"), QStringLiteral("not enabled")}});
+            }
+            json.insert(QStringLiteral("steps"), steps);
         }
         results.append(json);
     }
@@ -188,17 +274,26 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                          {QStringLiteral("warnings"), QJsonArray::fromStringList(notices)},
                          {QStringLiteral("results"), results}});
     } else {
-        context.out() << (failed ? "Ingest finished with failures\n\n" : "Ingest finished\n\n");
+        context.out() << (failed              ? "Ingest finished with failures\n\n"
+                              : historyFailed ? "Ingest finished with partial failures\n\n"
+                              : !skippedHistory.isEmpty()
+                              ? "Ingest finished with skipped query history\n\n"
+                              : "Ingest finished\n\n");
         int width = 6;
         for (const Row &row : std::as_const(rows))
             width = qMax(width, int(row.id.size()));
         context.out() << QStringLiteral("Source").leftJustified(width + 2)
-                      << "Database schema  Detail\n";
+                      << "Database schema  Query history  Detail\n";
         for (const Row &row : std::as_const(rows))
             context.out() << row.id.leftJustified(width + 2) << row.status.leftJustified(17)
-                          << row.detail << "\n";
+                          << row.history.leftJustified(15) << row.detail << "\n";
+        if (!skippedHistory.isEmpty()) {
+            context.out() << "\nSkipped query history:\n";
+            for (const QString &line : std::as_const(skippedHistory))
+                context.out() << "  " << line << "\n";
+        }
     }
-    return failed ? ExitFailure : ExitOk;
+    return failed || historyFailed ? ExitFailure : ExitOk;
 }
 
 } // namespace ktx

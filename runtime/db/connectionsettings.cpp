@@ -213,6 +213,7 @@ Result<ConnectionSettings> ConnectionSettings::fromConfig(const ConnectionConfig
     s.enabledTables = fields.list(QStringLiteral("enabled_tables"));
     if (s.enabledTables.isEmpty())
         s.enabledTables = fields.list(QStringLiteral("enabledTables"));
+    s.excludedTables = fields.list(QStringLiteral("excluded_tables"));
 
     if (s.driver == QLatin1String("sqlite")) {
         if (Result<void> r = readSqlite(fields, projectDir, s); !r.ok())

@@ -25,13 +25,15 @@ struct ConnectionSettings
     QString database;
     QString user;
     QString password;
-    QString sslMode;      // postgres: disable | allow | prefer | require | verify-ca | verify-full
-    QStringList schemas;  // postgres schemas / mysql databases in scope
+    QString sslMode; // postgres: disable | allow | prefer | require | verify-ca | verify-full
+    QStringList schemas; // postgres schemas / mysql databases in scope
     QStringList enabledTables;
+    QStringList excludedTables; // connections.<id>.excluded_tables (ours)
     int statementTimeoutMs = 30000;
     int connectTimeoutSeconds = 10;
 
-    static Result<ConnectionSettings> fromConfig(const ConnectionConfig &config, const QString &projectDir);
+    static Result<ConnectionSettings> fromConfig(const ConnectionConfig &config,
+                                                 const QString &projectDir);
     // "postgres://analyst@db.internal:5432/shop": for messages; never contains the password.
     QString displayTarget() const;
 };

@@ -30,6 +30,11 @@ public:
     // only as a detail after it.
     static Result<std::unique_ptr<DatabaseSession>> open(const ConnectionSettings &settings);
 
+    // Every statement a PostgreSQL session sends starts with this comment:
+    // pg_stat_statements keeps it, so query history can leave ktx's own reads
+    // (introspection, profiling, validation, `ktx sql`) out of the workload.
+    static QString statementMarker() { return QStringLiteral("/* ktx */"); }
+
     virtual const ConnectionSettings &settings() const = 0;
     virtual const SqlDialect &dialect() const = 0;
 

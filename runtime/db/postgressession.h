@@ -22,6 +22,7 @@ protected:
                                            const CancellationToken &cancel) override;
     QJsonObject metadata() override;
     QString resultColumnType(const QSqlField &field) const override;
+    QString statementPrefix() const override { return statementMarker(); }
 
 private:
     QString connectOptions(bool serverOptions) const;

@@ -100,10 +100,12 @@ Result<void> QtSqlSession::execPrepared(QSqlQuery &query, const QString &sql,
 {
     query.setForwardOnly(true);
     bool ok = false;
+    const QString prefix = statementPrefix();
+    const QString text = prefix.isEmpty() ? sql : prefix + QLatin1Char(' ') + sql;
     if (binds.isEmpty()) {
-        ok = query.exec(sql);
+        ok = query.exec(text);
     } else {
-        ok = query.prepare(sql);
+        ok = query.prepare(text);
         if (ok) {
             for (const QVariant &value : binds)
                 query.addBindValue(value);
@@ -295,7 +297,7 @@ Result<SchemaSnapshot> QtSqlSession::introspect(const CancellationToken &cancel)
     if (cancel.isCancelled())
         return cancelled();
     Result<QList<SchemaTable>> scoped
-        = TableScope(m_settings.enabledTables)
+        = TableScope(m_settings.enabledTables, m_settings.excludedTables)
               .apply(*catalog, m_settings.connectionId, snapshot.warnings);
     if (!scoped.ok())
         return scoped.error();
@@ -327,6 +329,9 @@ Result<SchemaSnapshot> QtSqlSession::introspect(const CancellationToken &cancel)
         snapshot.scope.insert(QStringLiteral("schemas"), schemas);
     if (!enabled.isEmpty())
         snapshot.scope.insert(QStringLiteral("enabledTables"), enabled);
+    if (!m_settings.excludedTables.isEmpty())
+        snapshot.scope.insert(QStringLiteral("excludedTables"),
+                              QJsonArray::fromStringList(m_settings.excludedTables));
     snapshot.metadata = metadata();
     snapshot.metadata.insert(QStringLiteral("table_count"), int(snapshot.tables.size()));
     snapshot.metadata.insert(QStringLiteral("total_columns"), totalColumns);

@@ -67,6 +67,8 @@ protected:
     // True when the row-limit wrapper itself broke a valid query (MySQL refuses
     // a derived table with duplicate column names, e.g. `SELECT *` over a join).
     virtual bool retryWithoutLimitWrapper(const QSqlError &) const { return false; }
+    // Prepended to every statement sent (PostgreSQL: DatabaseSession::statementMarker()).
+    virtual QString statementPrefix() const { return {}; }
     // Around every statement: SQLite arms its deadline here.
     virtual void beginStatement() { }
     virtual void endStatement() { }

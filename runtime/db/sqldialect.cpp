@@ -20,10 +20,10 @@ std::unique_ptr<SqlDialect> SqlDialect::forDriver(const QString &driver)
 QString SqlDialect::limitQuery(const QString &sql, int maxRows) const
 {
     // The newline before ")" keeps a trailing line comment inside the query from
-    // swallowing the wrapper.
+    // swallowing the wrapper. One multi-arg call: a chained .arg() would read
+    // "%1"-like text inside the user's SQL (LIKE '%1%', printf('%02d')) as a marker.
     return QStringLiteral("select * from (\n%1\n) as ktx_query_result limit %2")
-        .arg(sql)
-        .arg(maxRows);
+        .arg(sql, QString::number(maxRows));
 }
 
 QString SqlDialect::sampleQuery(const TableRef &table, int rows) const

@@ -33,6 +33,10 @@ FieldSpec strList()
 {
     return scalar(Type::StringList);
 }
+FieldSpec regexList()
+{
+    return scalar(Type::RegexList);
+}
 FieldSpec integer(double min, double max = std::numeric_limits<double>::infinity())
 {
     FieldSpec spec = scalar(Type::Integer);
@@ -206,6 +210,35 @@ FieldSpec buildProjectSchema()
     });
 }
 
+// connections.<id>.context.queryHistory, as the original documents it (ktx
+// spec 3.2.1, internals 3.5); a typo inside it is a warning, a bad value an error.
+FieldSpec queryHistory()
+{
+    FieldSpec days = integer(1, 3650);
+    return object({
+        {QStringLiteral("enabled"), boolean()},
+        {QStringLiteral("windowDays"), days},
+        {QStringLiteral("minExecutions"), integer(1)},
+        {QStringLiteral("enabledSchemas"), strList()},
+        {QStringLiteral("enabledTables"), strList()},
+        {QStringLiteral("filters"),
+         object({
+             {QStringLiteral("dropTrivialProbes"), boolean()},
+             {QStringLiteral("serviceAccounts"),
+              object({{QStringLiteral("patterns"), regexList()},
+                      {QStringLiteral("mode"),
+                       choice({QStringLiteral("exclude"), QStringLiteral("include"),
+                               QStringLiteral("mark-only")})}})},
+             {QStringLiteral("orchestrators"), object({}, true)},
+             {QStringLiteral("dropFailedBelow"), object({}, true)},
+         })},
+        {QStringLiteral("redactionPatterns"), regexList()},
+        {QStringLiteral("staleArchiveAfterDays"), days},
+        {QStringLiteral("modeledTableCatalog"), scalar(Type::Any)},
+        {QStringLiteral("scopeFloorWarnings"), scalar(Type::Any)},
+    });
+}
+
 QHash<QString, FieldSpec> buildConnectionSchemas()
 {
     // Warehouse and context-source connections are open objects: fields listed
@@ -216,6 +249,10 @@ QHash<QString, FieldSpec> buildConnectionSchemas()
             {{QStringLiteral("driver"), str()},
              {QStringLiteral("url"), str()},
              {QStringLiteral("enabled_tables"), strList()},
+             // Ours: the original has only the enabled_tables allowlist.
+             {QStringLiteral("excluded_tables"), strList()},
+             {QStringLiteral("context"),
+              object({{QStringLiteral("queryHistory"), queryHistory()}}, true)},
              {QStringLiteral("query_timeout_ms"), integer(1)},
              {QStringLiteral("maxConnections"), integer(1, 1000)},
              {QStringLiteral("query_policy"),
@@ -421,6 +458,10 @@ public:
         case Type::StringList:
             stringList(node, path);
             return;
+        case Type::RegexList:
+            stringList(node, path);
+            regexes(node, path);
+            return;
         case Type::String:
             string(node, spec, path);
             return;
@@ -558,6 +599,27 @@ private:
                           .arg(i)
                           .arg(describe(item)),
                       QStringLiteral("Each list entry must be a plain value."));
+        }
+    }
+
+    void regexes(const YamlNode &node, const QString &path)
+    {
+        if (!node.isSequence())
+            return;
+        for (size_t i = 0; i < node.items.size(); ++i) {
+            const YamlNode &item = node.items[i];
+            if (!item.isScalar() || item.isNull())
+                continue;
+            const QRegularExpression re(item.text);
+            if (!re.isValid())
+                error(item, QStringLiteral("%1[%2]").arg(path).arg(i),
+                      QStringLiteral("%1[%2]: invalid regular expression \"%3\": %4 at offset %5")
+                          .arg(path)
+                          .arg(i)
+                          .arg(item.text, re.errorString())
+                          .arg(re.patternErrorOffset()),
+                      QStringLiteral("Write a regular expression, e.g. '^svc_' or "
+                                     "'^(etl|loader)_bot$'; escape ( [ { with a backslash."));
         }
     }
 

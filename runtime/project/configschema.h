@@ -26,6 +26,7 @@ struct FieldSpec
         Number,
         Boolean,
         StringList,
+        RegexList, // a list of regular expressions, each of which must compile
         Object,
         Map,
         IntegerOrAll,

@@ -304,6 +304,42 @@ ingest:
         QVERIFY(r.err.contains("Connection \"nope\" is not configured in ktx.yaml"));
     }
 
+    // --query-history on a driver without query history: a warning, the schema
+    // ingest still runs, exit 0.
+    void queryHistoryUnsupportedDriver()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath("demo");
+        QCOMPARE(runKtx({"admin", "demo", dir}).exitCode, 0);
+        Run r = runKtx({"ingest", "--query-history"}, dir);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("Warning: Query history is not supported for driver \"sqlite\""),
+                 r.err.constData());
+        QVERIFY2(r.out.startsWith("Ingest finished with skipped query history\n"),
+                 r.out.constData());
+        QVERIFY(r.out.contains("Skipped query history:\n  demo_warehouse: query history is not "
+                               "supported for driver \"sqlite\""));
+        QVERIFY(!QDir(dir + "/raw-sources/demo_warehouse/historic-sql").exists());
+
+        r = runKtx({"ingest", "--query-history", "--json"}, dir);
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject step = QJsonDocument::fromJson(r.out)
+                                     .object()
+                                     .value("results")
+                                     .toArray()
+                                     .at(0)
+                                     .toObject()
+                                     .value("steps")
+                                     .toArray()
+                                     .at(1)
+                                     .toObject();
+        QCOMPARE(step.value("status").toString(), QStringLiteral("skipped"));
+        QCOMPARE(step.value("code").toString(), QStringLiteral("unsupported_driver"));
+
+        r = runKtx({"ingest", "--query-history", "--no-query-history"}, dir);
+        QCOMPARE(r.exitCode, 2);
+    }
+
     void validateMode()
     {
         QTemporaryDir tmp;

@@ -97,15 +97,26 @@ bool PostgresTestServer::launch(QString *error)
         m_server.setStandardOutputFile(logPath(), QIODevice::Append);
         m_server.setStandardErrorFile(logPath(), QIODevice::Append);
         prepareChild(m_server, QString::fromLatin1(kRunAs));
-        m_server.start(bin + QStringLiteral("/postgres"),
-                       {QStringLiteral("-D"), dataDir(), QStringLiteral("-p"),
-                        QString::number(m_port), QStringLiteral("-k"), socketDir(),
-                        QStringLiteral("-c"), QStringLiteral("listen_addresses=127.0.0.1"),
-                        QStringLiteral("-c"),
-                        QStringLiteral("shared_preload_libraries=pg_stat_statements"),
-                        QStringLiteral("-c"), QStringLiteral("fsync=off"), QStringLiteral("-c"),
-                        QStringLiteral("synchronous_commit=off"), QStringLiteral("-c"),
-                        QStringLiteral("full_page_writes=off")});
+        QStringList args {QStringLiteral("-D"),
+                          dataDir(),
+                          QStringLiteral("-p"),
+                          QString::number(m_port),
+                          QStringLiteral("-k"),
+                          socketDir(),
+                          QStringLiteral("-c"),
+                          QStringLiteral("listen_addresses=127.0.0.1"),
+                          QStringLiteral("-c"),
+                          QStringLiteral("shared_preload_libraries=pg_stat_statements"),
+                          QStringLiteral("-c"),
+                          QStringLiteral("fsync=off"),
+                          QStringLiteral("-c"),
+                          QStringLiteral("synchronous_commit=off"),
+                          QStringLiteral("-c"),
+                          QStringLiteral("full_page_writes=off")};
+        // Later -c options win: a test can turn a default off.
+        for (const QString &setting : std::as_const(m_serverSettings))
+            args << QStringLiteral("-c") << setting;
+        m_server.start(bin + QStringLiteral("/postgres"), args);
         if (!m_server.waitForStarted(10000)) {
             *error
                 = QStringLiteral("Cannot start %1/postgres: %2").arg(bin, m_server.errorString());

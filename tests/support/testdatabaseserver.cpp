@@ -57,6 +57,12 @@ TestDatabaseServer::~TestDatabaseServer() = default;
 
 std::unique_ptr<TestDatabaseServer> TestDatabaseServer::start(Kind kind, QString *error)
 {
+    return start(kind, {}, error);
+}
+
+std::unique_ptr<TestDatabaseServer>
+TestDatabaseServer::start(Kind kind, const QStringList &serverSettings, QString *error)
+{
     std::unique_ptr<TestDatabaseServer> server;
     if (kind == Kind::Postgres)
         server.reset(new PostgresTestServer);
@@ -67,6 +73,7 @@ std::unique_ptr<TestDatabaseServer> TestDatabaseServer::start(Kind kind, QString
                      .arg(server->m_dir.errorString());
         return nullptr;
     }
+    server->m_serverSettings = serverSettings;
     if (!server->launch(error))
         return nullptr;
     return server;

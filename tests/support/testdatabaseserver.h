@@ -30,6 +30,11 @@ public:
     // Starts a server, or returns nullptr with *error saying why; a missing
     // binary names the Debian package to install.
     static std::unique_ptr<TestDatabaseServer> start(Kind kind, QString *error);
+    // The same with extra server settings, "name=value" each, applied after the
+    // defaults (PostgreSQL: `-c name=value`; e.g. "shared_preload_libraries="
+    // for a server without pg_stat_statements). MariaDB ignores them.
+    static std::unique_ptr<TestDatabaseServer> start(Kind kind, const QStringList &serverSettings,
+                                                     QString *error);
 
     Kind kind() const { return m_kind; }
     QString driver() const; // postgres | mysql: ConnectionSettings::driver
@@ -75,6 +80,7 @@ protected:
     int m_port = 0;
     QString m_password;
     qint64 m_startupMs = 0;
+    QStringList m_serverSettings;
 };
 
 } // namespace ktx::test

@@ -113,7 +113,8 @@ private Q_SLOTS:
                     {"schema", "marts"},
                     {"sslmode", "verify-full"},
                     {"query_timeout_ms", "1500"},
-                    {"enabled_tables", QStringList {"marts.orders", "customers"}}}),
+                    {"enabled_tables", QStringList {"marts.orders", "customers"}},
+                    {"excluded_tables", QStringList {"*_backup", "marts.tmp_*"}}}),
             m_project.path());
         QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error().message));
         QCOMPARE(s->driver, QStringLiteral("postgres"));
@@ -126,6 +127,7 @@ private Q_SLOTS:
         QCOMPARE(s->sslMode, QStringLiteral("verify-full"));
         QCOMPARE(s->statementTimeoutMs, 1500);
         QCOMPARE(s->enabledTables, QStringList({"marts.orders", "customers"}));
+        QCOMPARE(s->excludedTables, QStringList({"*_backup", "marts.tmp_*"}));
         QVERIFY(!s->displayTarget().contains(QLatin1String("from-the-env-1")));
 
         // url from a file reference; `user` is accepted for `username`; fields

@@ -21,6 +21,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <map>
 
@@ -570,6 +571,45 @@ private Q_SLOTS:
                  qPrintable(snapshot.error().message));
     }
 
+    void scopeByExcludedTables_data() { addDriverRows(); }
+    void scopeByExcludedTables()
+    {
+        QFETCH(QString, driver);
+        const Fixture &f = fixture(driver);
+        ConnectionSettings settings = f.settings;
+        // Globs, exact names with and without the db part, Unicode.
+        settings.excludedTables = {QStringLiteral("order*"), f.db + QStringLiteral(".Café"),
+                                   QStringLiteral("customer_orders")};
+        auto session = open(settings);
+        QVERIFY(session);
+        Result<SchemaSnapshot> snapshot = session->introspect();
+        QVERIFY2(snapshot.ok(), qPrintable(snapshot.ok() ? QString() : snapshot.error().message));
+        QCOMPARE(names(*snapshot),
+                 QStringList({"CamelTable", "Order Details", "customers", "line_notes"}));
+        QCOMPARE(snapshot->warnings, QStringList());
+        QCOMPARE(snapshot->scope.value(QStringLiteral("excludedTables")).toArray().size(), 3);
+
+        // With enabled_tables: the allowlist first, then the exclusions.
+        settings.enabledTables = {QStringLiteral("order*")};
+        settings.excludedTables = {QStringLiteral("order_lines"), QStringLiteral("nothing_here")};
+        session = open(settings);
+        snapshot = session->introspect();
+        QVERIFY(snapshot.ok());
+        QCOMPARE(names(*snapshot), QStringList({"orders"}));
+        QCOMPARE(snapshot->warnings.size(), 1);
+        QVERIFY(snapshot->warnings[0].contains(
+            QLatin1String("excluded_tables entry \"nothing_here\"")));
+
+        settings.enabledTables.clear();
+        settings.excludedTables = {QStringLiteral("*")};
+        session = open(settings);
+        snapshot = session->introspect();
+        QVERIFY(!snapshot.ok());
+        QCOMPARE(snapshot.error().code, QStringLiteral("tables_not_found"));
+        QVERIFY2(snapshot.error().message.contains(QLatin1String("excludes every table")),
+                 qPrintable(snapshot.error().message));
+    }
+
     void introspectCancelled_data() { addDriverRows(); }
     void introspectCancelled()
     {
@@ -817,8 +857,162 @@ private Q_SLOTS:
             QVERIFY2(!QFileInfo::exists(settings.path), "opening must not create the file");
     }
 
+    // As wide as each engine allows (SQLite's default SQLITE_MAX_COLUMN 2000,
+    // PostgreSQL 1600, MariaDB/InnoDB 1017): introspection, the snapshot and a
+    // capped SELECT * all give a whole, ordered result.
+    void veryWideTable_data() { addDriverRows(); }
+    void veryWideTable()
+    {
+        QFETCH(QString, driver);
+        const int width = driver == QLatin1String("sqlite")
+            ? 2000
+            : (driver == QLatin1String("postgres") ? 1600 : 1017);
+        QStringList columns;
+        for (int i = 1; i <= width; ++i)
+            columns << QStringLiteral("c%1 INTEGER").arg(i, 4, 10, QLatin1Char('0'));
+        QString error;
+        QVERIFY2(write(driver,
+                       {QStringLiteral("CREATE TABLE wide (%1)").arg(columns.join(", ")),
+                        QStringLiteral("INSERT INTO wide (c0001, c%1) VALUES (1, 2)").arg(width)},
+                       &error),
+                 qPrintable(error));
+        ConnectionSettings settings = fixture(driver).settings;
+        settings.enabledTables = {QStringLiteral("wide")};
+        auto session = open(settings);
+        QVERIFY(session);
+        Result<SchemaSnapshot> snapshot = session->introspect();
+        QVERIFY2(snapshot.ok(), qPrintable(snapshot.ok() ? QString() : snapshot.error().message));
+        QCOMPARE(snapshot->tables.size(), 1);
+        const SchemaTable &wide = snapshot->tables.constFirst();
+        QCOMPARE(wide.columns.size(), width);
+        QCOMPARE(wide.columns.constFirst().name, QStringLiteral("c0001"));
+        QCOMPARE(wide.columns.constLast().name, QStringLiteral("c%1").arg(width));
+        QCOMPARE(wide.exactRows, std::optional<qint64>(1));
+        QCOMPARE(snapshot->metadata.value(QStringLiteral("total_columns")).toInt(), width);
+        QCOMPARE(SchemaTable::fromJson(wide.toJson()).columns.size(), width);
+        Result<QueryResult> rows = session->query(QStringLiteral("SELECT * FROM wide"), 5);
+        QVERIFY2(rows.ok(), qPrintable(rows.ok() ? QString() : rows.error().message));
+        QCOMPARE(rows->columns.size(), width);
+        QCOMPARE(rows->rows.constFirst().constLast().toInt(), 2);
+        session.reset();
+        QVERIFY2(write(driver, {QStringLiteral("DROP TABLE wide")}, &error), qPrintable(error));
+    }
+
+    // A table dropped while the scan waits to count it (PostgreSQL and MariaDB:
+    // a writer holds its lock until the counting query waits, then drops it).
+    // The snapshot still comes back, with a warning naming the table.
+    void tableDroppedMidScan_data() { addDriverRows(); }
+    void tableDroppedMidScan()
+    {
+        QFETCH(QString, driver);
+        if (driver == QLatin1String("sqlite"))
+            QSKIP("SQLite has no per-table lock to wait on; tst_relationshipdiscovery drops a "
+                  "table between introspection and profiling");
+        const Fixture &f = fixture(driver);
+        const bool pg = driver == QLatin1String("postgres");
+        QString error;
+        QVERIFY2(write(driver, {QStringLiteral("CREATE TABLE victim (id INTEGER)")}, &error),
+                 qPrintable(error));
+
+        // The table's owner, on a plain (writable) connection that keeps its lock.
+        const QString writerName = QStringLiteral("victim-writer-") + driver;
+        {
+            QSqlDatabase writer = QSqlDatabase::addDatabase(pg ? "QPSQL" : "QMYSQL", writerName);
+            writer.setHostName(f.settings.host);
+            writer.setPort(f.settings.port);
+            writer.setDatabaseName(f.settings.database);
+            writer.setUserName(f.settings.user);
+            writer.setPassword(f.settings.password);
+            QVERIFY2(writer.open(), qPrintable(writer.lastError().text()));
+            QSqlQuery w(writer);
+            if (pg) {
+                QVERIFY(w.exec("BEGIN"));
+                QVERIFY2(w.exec("LOCK TABLE victim IN ACCESS EXCLUSIVE MODE"),
+                         qPrintable(w.lastError().text()));
+            } else {
+                QVERIFY2(w.exec("LOCK TABLES victim WRITE"), qPrintable(w.lastError().text()));
+            }
+
+            ConnectionSettings settings = f.settings;
+            settings.enabledTables = {QStringLiteral("victim"), QStringLiteral("customers")};
+            std::optional<Result<SchemaSnapshot>> outcome;
+            QThread *scan = QThread::create([&] {
+                auto result = DatabaseSession::open(settings);
+                if (!result.ok()) {
+                    outcome = Result<SchemaSnapshot>(result.error());
+                    return;
+                }
+                outcome = (*result)->introspect();
+            });
+            scan->start();
+            // Wait (bounded) until the scan's count is blocked on our lock.
+            const QString waiting = pg
+                ? QStringLiteral("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = "
+                                 "'victim'::regclass")
+                : QStringLiteral("SELECT count(*) FROM information_schema.processlist WHERE "
+                                 "state LIKE 'Waiting for table metadata lock%'");
+            QSqlQuery probe(writer);
+            bool blocked = false;
+            for (int i = 0; i < 3000 && !blocked && !scan->isFinished(); ++i) {
+                QVERIFY2(probe.exec(waiting), qPrintable(probe.lastError().text()));
+                blocked = probe.next() && probe.value(0).toInt() > 0;
+                if (!blocked)
+                    QThread::msleep(10);
+            }
+            QVERIFY2(blocked, "the scan never waited for the lock");
+            QVERIFY2(w.exec("DROP TABLE victim"), qPrintable(w.lastError().text()));
+            QVERIFY(w.exec(pg ? "COMMIT" : "UNLOCK TABLES"));
+            QVERIFY(scan->wait(60000));
+            delete scan;
+            writer.close();
+
+            QVERIFY(outcome.has_value());
+            QVERIFY2(outcome->ok(),
+                     qPrintable(outcome->ok() ? QString() : outcome->error().message));
+            const SchemaSnapshot &snapshot = outcome->value();
+            QCOMPARE(names(snapshot), QStringList({"customers", "victim"}));
+            QCOMPARE(snapshot.tables[0].exactRows, std::optional<qint64>(3));
+            QVERIFY(!snapshot.tables[1].exactRows);
+            QCOMPARE(snapshot.warnings.size(), 1);
+            QVERIFY2(
+                snapshot.warnings[0].startsWith(QStringLiteral("Could not count the rows of %1: ")
+                                                    .arg(snapshot.tables[1].ref.displayName())),
+                qPrintable(snapshot.warnings[0]));
+        }
+        QSqlDatabase::removeDatabase(writerName);
+    }
+
 private:
     static int closedPort();
+
+    // Runs statements as the owner of the suite's tables.
+    bool write(const QString &driver, const QStringList &statements, QString *error)
+    {
+        Fixture &f = fixture(driver);
+        if (f.server)
+            return f.server->admin(driver == QLatin1String("postgres")
+                                       ? QStringList {QStringLiteral("SET ROLE ktx")} + statements
+                                       : statements,
+                                   error);
+        bool ok = true;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
+                                                        QStringLiteral("fixture-writer"));
+            db.setDatabaseName(f.settings.path);
+            ok = db.open();
+            QSqlQuery query(db);
+            for (const QString &statement : statements) {
+                if (ok && !query.exec(statement)) {
+                    *error = statement.left(200) + QStringLiteral(": ") + query.lastError().text();
+                    ok = false;
+                }
+            }
+            query.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("fixture-writer"));
+        return ok;
+    }
 };
 
 // A port nobody listens on: bind, note it, release it.

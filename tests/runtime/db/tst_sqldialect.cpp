@@ -103,6 +103,9 @@ private Q_SLOTS:
         QCOMPARE(
             dialect->limitQuery(QStringLiteral("SELECT 1 -- one"), 1001),
             QStringLiteral("select * from (\nSELECT 1 -- one\n) as ktx_query_result limit 1001"));
+        // Percent signs in the user's SQL are data, not placeholders.
+        QCOMPARE(dialect->limitQuery(QStringLiteral("SELECT printf('%02d', x) FROM t WHERE a LIKE '%1%'"), 5),
+                 QStringLiteral("select * from (\nSELECT printf('%02d', x) FROM t WHERE a LIKE '%1%'\n) as ktx_query_result limit 5"));
     }
 
     void types_data()

@@ -202,6 +202,34 @@ private Q_SLOTS:
         QVERIFY(fa.contains("warnings.json"));
     }
 
+    // The widest table SQLite allows (SQLITE_MAX_COLUMN, 2000 by default) goes
+    // through the whole structural ingest, profiling included (which samples
+    // fewer rows per wide table, so memory stays bounded).
+    void veryWideTableIngests()
+    {
+        QTemporaryDir tmp;
+        const QString db = tmp.filePath("wide.sqlite");
+        QStringList columns {"id INTEGER PRIMARY KEY"};
+        for (int i = 1; i < 2000; ++i)
+            columns << QStringLiteral("c%1 TEXT").arg(i);
+        QStringList statements {QStringLiteral("CREATE TABLE wide (%1)").arg(columns.join(", "))};
+        for (int row = 1; row <= 50; ++row)
+            statements << QStringLiteral("INSERT INTO wide (id, c1, c1999) VALUES (%1, 'a%1', 'z')")
+                              .arg(row);
+        execSql(db, statements);
+        const Project p = makeProject(tmp, db);
+        QVERIFY(!p.dir.isEmpty());
+        auto result = StructuralIngest::run(p.dir, p.config, *p.config.connection("shop"));
+        QVERIFY2(result.ok(), result.ok() ? "" : qPrintable(result.error().toText()));
+        QCOMPARE(result->tables, 1);
+        QCOMPARE(result->added, 1);
+        const QString yaml = readAll(p.dir + "/semantic-layer/shop/wide.yaml");
+        // 2,000 columns and the row-count measure.
+        QCOMPARE(yaml.count(QStringLiteral("\n  - name: ")), 2001);
+        QVERIFY(yaml.contains("  - name: c1999\n"));
+        QVERIFY(yaml.contains("grain:\n  - id\n"));
+    }
+
     void ingestTwiceWritesOnce()
     {
         QTemporaryDir tmp;
@@ -301,7 +329,8 @@ private Q_SLOTS:
         QCOMPARE(orderedAt->find(u"type")->text, QStringLiteral("time"));
         QCOMPARE(orderedAt->find(u"role")->text, QStringLiteral("time"));
         // the implicit keys were discovered and validated: payments -> orders is a join
-        QVERIFY(readAll(p.dir + "/semantic-layer/shop/payments.yaml").contains("\"on\": payments.order_id = orders.order_id"));
+        QVERIFY(readAll(p.dir + "/semantic-layer/shop/payments.yaml")
+                    .contains("\"on\": payments.order_id = orders.order_id"));
         QCOMPARE(run->joins, 17); // 4 declared + 13 implicit
         QVERIFY(!StructuralIngest::run(p.dir, p.config, *p.config.connection("shop"))
                      ->changedAnything());
