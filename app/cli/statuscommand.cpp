@@ -1,5 +1,6 @@
 #include "statuscommand.h"
 
+#include "agent/llmprobe.h"
 #include "clicontext.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
@@ -22,7 +23,12 @@ int StatusCommand::run(CliContext &context, const QStringList &args)
     const QCommandLineOption fast(
         QStringLiteral("fast"),
         QStringLiteral("Accepted for compatibility; status never probes the network."));
-    parser.addOptions({validate, verbose, fast});
+    const QCommandLineOption probe(
+        QStringLiteral("probe"),
+        QStringLiteral(
+            "Also check that the configured model answers (one tiny request, or a trivial "
+            "claude/codex run)."));
+    parser.addOptions({validate, verbose, fast, probe});
     if (const auto exit = context.parse(parser, QStringLiteral("status"), args))
         return *exit;
     if (!parser.positionalArguments().isEmpty())
@@ -81,7 +87,25 @@ int StatusCommand::run(CliContext &context, const QStringList &args)
         return errors ? ExitFailure : ExitOk;
     }
 
-    const StatusReport report = StatusReporter::compute(where.dir);
+    StatusReport report = StatusReporter::compute(where.dir);
+    if (parser.isSet(probe) && report.projectFound && report.llmBackend != QLatin1String("none")) {
+        auto loaded = ConfigLoader::loadFile(ProjectLocator::configPath(where.dir));
+        if (loaded.ok()) {
+            const LlmProbeResult result = LlmProbe::run(loaded->config.llm, where.dir);
+            StatusReporter::applyLlmProbe(report, result.ok(), result.message, result.fix);
+            if (context.json) {
+                QJsonObject json = report.toJson();
+                json.insert(QStringLiteral("llmProbe"),
+                            QJsonObject {{QStringLiteral("verdict"), result.verdictName()},
+                                         {QStringLiteral("model"), result.model},
+                                         {QStringLiteral("message"), result.message},
+                                         {QStringLiteral("fix"), result.fix},
+                                         {QStringLiteral("elapsedMs"), result.elapsedMs}});
+                context.printJson(json);
+                return report.verdict == Verdict::Blocked ? ExitFailure : ExitOk;
+            }
+        }
+    }
     if (context.json)
         context.printJson(report.toJson());
     else

@@ -399,6 +399,37 @@ ReadinessLine agentsLine(const QString &projectDir)
 
 } // namespace
 
+void StatusReporter::decideVerdict(StatusReport &report, const QStringList &databases)
+{
+    QStringList blockers;
+    QStringList partial;
+    for (const ReadinessLine &line : std::as_const(report.lines)) {
+        if (line.state == State::Fail)
+            blockers << QStringLiteral("%1: %2").arg(line.label, line.detail);
+        else if (line.state == State::Warn)
+            partial << QStringLiteral("%1: %2").arg(
+                line.label, line.value == QLatin1String("no") ? QStringLiteral("no") : line.detail);
+    }
+    for (const ConnectionStatus &s : std::as_const(report.connections))
+        if (s.state != State::Ok && !databases.contains(s.name))
+            partial << QStringLiteral("%1: %2").arg(s.name, s.detail);
+    if (!blockers.isEmpty()) {
+        report.verdict = Verdict::Blocked;
+        report.verdictReason
+            = QStringLiteral("Blocked — %1.").arg(blockers.join(QStringLiteral("; ")));
+        report.nextActions = {QStringLiteral("ktx setup"), QStringLiteral("ktx status --json")};
+    } else if (!partial.isEmpty()) {
+        report.verdict = Verdict::Partial;
+        report.verdictReason
+            = QStringLiteral("Partially ready — %1.").arg(partial.join(QStringLiteral("; ")));
+        report.nextActions = {QStringLiteral("ktx setup"), QStringLiteral("ktx status --json")};
+    } else {
+        report.verdict = Verdict::Ready;
+        report.verdictReason = QStringLiteral("Ready.");
+        report.nextActions = {QStringLiteral("ktx status --json")};
+    }
+}
+
 StatusReport StatusReporter::compute(const QString &projectDirIn)
 {
     QElapsedTimer timer;
@@ -569,36 +600,29 @@ StatusReport StatusReporter::compute(const QString &projectDirIn)
                                                "none). Lexical/dictionary lanes still work."),
                                 {}});
 
-    // Verdict
-    QStringList blockers;
-    QStringList partial;
-    for (const ReadinessLine &line : std::as_const(report.lines)) {
-        if (line.state == State::Fail)
-            blockers << QStringLiteral("%1: %2").arg(line.label, line.detail);
-        else if (line.state == State::Warn)
-            partial << QStringLiteral("%1: %2").arg(
-                line.label, line.value == QLatin1String("no") ? QStringLiteral("no") : line.detail);
-    }
-    for (const ConnectionStatus &s : std::as_const(report.connections))
-        if (s.state != State::Ok && !databases.contains(s.name))
-            partial << QStringLiteral("%1: %2").arg(s.name, s.detail);
-    if (!blockers.isEmpty()) {
-        report.verdict = Verdict::Blocked;
-        report.verdictReason
-            = QStringLiteral("Blocked — %1.").arg(blockers.join(QStringLiteral("; ")));
-        report.nextActions = {QStringLiteral("ktx setup"), QStringLiteral("ktx status --json")};
-    } else if (!partial.isEmpty()) {
-        report.verdict = Verdict::Partial;
-        report.verdictReason
-            = QStringLiteral("Partially ready — %1.").arg(partial.join(QStringLiteral("; ")));
-        report.nextActions = {QStringLiteral("ktx setup"), QStringLiteral("ktx status --json")};
-    } else {
-        report.verdict = Verdict::Ready;
-        report.verdictReason = QStringLiteral("Ready.");
-        report.nextActions = {QStringLiteral("ktx status --json")};
-    }
+    decideVerdict(report, databases);
     report.elapsedMs = timer.elapsed();
     return report;
+}
+
+void StatusReporter::applyLlmProbe(StatusReport &report, bool ok, const QString &detail,
+                                   const QString &remediation)
+{
+    QStringList databases;
+    for (const ConnectionStatus &c : std::as_const(report.connections)) {
+        if (ProjectConfig::warehouseDrivers().contains(c.driver))
+            databases << c.name;
+    }
+    for (ReadinessLine &line : report.lines) {
+        if (line.id != QLatin1String("llm"))
+            continue;
+        line.state = ok ? ReadinessState::Ok : ReadinessState::Fail;
+        if (!ok)
+            line.value = QStringLiteral("no");
+        line.detail = detail;
+        line.remediation = remediation;
+    }
+    decideVerdict(report, databases);
 }
 
 } // namespace ktx
