@@ -4,6 +4,7 @@
 #include "clicontext.h"
 #include "ingestcommand.h"
 #include "setupcommand.h"
+#include "slcommand.h"
 #include "sqlcommand.h"
 #include "statuscommand.h"
 
@@ -26,6 +27,7 @@ const char *kHelp
       "  ingest [id|--all]  Build context from the databases (schema, sources, joins)\n"
       "  admin init|demo    Create an empty project, or the demo project\n"
       "  sql <id> \"<query>\" Run one read-only query on a database connection\n"
+      "  sl [words]|read|query|validate  Semantic layer: list, search, read, compile, run\n"
       "\n"
       "Global options:\n"
       "  --project-dir <path>  Project directory (default: KTX_PROJECT_DIR, then the\n"
@@ -97,6 +99,8 @@ int main(int argc, char *argv[])
         return AdminCommand::run(context, args);
     if (command == QLatin1String("sql"))
         return SqlCommand::run(context, args);
+    if (command == QLatin1String("sl"))
+        return SlCommand::run(context, args);
     if (command == QLatin1String("help")) {
         context.out() << kHelp;
         return ExitOk;
