@@ -4,6 +4,7 @@
 #include "net/httpserver.h"
 #include "net/ssewriter.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
@@ -243,6 +244,36 @@ void FakeModelServer::handle(const HttpRequest &http, HttpResponder *responder)
     }
     if (http.path.endsWith(QLatin1String("/messages/count_tokens"))) {
         responder->respond(200, {{"content-type", "application/json"}}, R"({"input_tokens":42})");
+        return;
+    }
+    if (http.path.endsWith(QLatin1String("/embeddings"))) {
+        // Deterministic vectors: the same text always maps to the same vector.
+        const QJsonObject body = QJsonDocument::fromJson(http.body).object();
+        {
+            QMutexLocker lock(&m_mutex);
+            m_requests << Request {http.method, http.path, http.headers, body, http.body};
+        }
+        const int dims = body.value(QStringLiteral("dimensions")).toInt(8);
+        QJsonArray data;
+        const QJsonArray input = body.value(QStringLiteral("input")).toArray();
+        // Answer in reverse order, as the API may: clients must sort by index.
+        for (qsizetype i = input.size() - 1; i >= 0; --i) {
+            const QByteArray hash = QCryptographicHash::hash(input.at(i).toString().toUtf8(),
+                                                             QCryptographicHash::Sha256);
+            QJsonArray vec;
+            for (int d = 0; d < dims; ++d)
+                vec.append(double(quint8(hash.at(d % hash.size()))) / 255.0);
+            data.append(QJsonObject {{QStringLiteral("object"), QStringLiteral("embedding")},
+                                     {QStringLiteral("index"), int(i)},
+                                     {QStringLiteral("embedding"), vec}});
+        }
+        responder->respond(200, {{"content-type", "application/json"}},
+                           json({{QStringLiteral("object"), QStringLiteral("list")},
+                                 {QStringLiteral("data"), data},
+                                 {QStringLiteral("model"), body.value(QStringLiteral("model"))},
+                                 {QStringLiteral("usage"),
+                                  QJsonObject {{QStringLiteral("prompt_tokens"), 5},
+                                               {QStringLiteral("total_tokens"), 5}}}}));
         return;
     }
     enum class Api { Messages, Chat, Responses } api;

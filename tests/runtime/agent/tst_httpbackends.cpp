@@ -7,6 +7,7 @@
 #include "core/secretredactor.h"
 #include "fakemodelserver.h"
 #include "llm/anthropicchatmodel.h"
+#include "llm/embeddingclient.h"
 #include "llm/openaichatmodel.h"
 #include "llm/requestgovernor.h"
 
@@ -533,6 +534,56 @@ private Q_SLOTS:
         QFETCH(int, verdict);
         QCOMPARE(int(LlmProbe::classify(QStringLiteral("codex"), makeError(code, message))),
                  verdict);
+    }
+
+    void embeddingsInBatchesAndInOrder()
+    {
+        FakeModelServer fake;
+        EmbeddingsConfig config;
+        config.backend = QStringLiteral("openai");
+        config.model = QStringLiteral("text-embedding-3-small");
+        config.dimensions = 16;
+        config.batchSize = 3;
+        config.openai.baseUrl = fake.baseUrl().toString() + QStringLiteral("/v1");
+        config.openai.apiKey = QStringLiteral("env:KTX_TEST_EMBED_KEY");
+        QProcessEnvironment env;
+        Result<EmbeddingClient> missing
+            = EmbeddingClient::fromConfig(config, QDir::tempPath(), env);
+        QVERIFY(!missing);
+        QVERIFY(missing.error().hint.contains(QStringLiteral("Set KTX_TEST_EMBED_KEY")));
+        env.insert(QStringLiteral("KTX_TEST_EMBED_KEY"), QStringLiteral("sk-embed-4471"));
+        Result<EmbeddingClient> client = EmbeddingClient::fromConfig(config, QDir::tempPath(), env);
+        QVERIFY(client);
+        const QStringList texts {QStringLiteral("orders"), QStringLiteral("customers"),
+                                 QStringLiteral("revenue"), QStringLiteral("churn"),
+                                 QStringLiteral("orders")};
+        Result<QList<QVector<float>>> vectors = client->embed(texts);
+        QVERIFY2(vectors, qPrintable(vectors.ok() ? QString() : vectors.error().toText()));
+        QCOMPARE(vectors->size(), 5);
+        QCOMPARE(vectors->first().size(), 16);
+        QCOMPARE(vectors->at(0),
+                 vectors->at(4)); // same text, same vector, whatever order the server used
+        QVERIFY(vectors->at(0) != vectors->at(1));
+        QCOMPARE(fake.requestCount(), 2); // 5 texts in batches of 3
+        QCOMPARE(fake.requests().first().body.value(QStringLiteral("dimensions")).toInt(), 16);
+        QCOMPARE(httpHeaderValue(fake.requests().first().headers, "authorization"),
+                 QByteArray("Bearer sk-embed-4471"));
+        QCOMPARE(client->probe().value(), 16);
+
+        // A local model with a fixed size that disagrees with the config gets a fix, not a corrupt
+        // index.
+        config.model = QStringLiteral("nomic-embed-text");
+        config.dimensions = 768;
+        Result<EmbeddingClient> local = EmbeddingClient::fromConfig(config, QDir::tempPath(), env);
+        QVERIFY(local);
+        Result<int> dims = local->probe();
+        QVERIFY(!dims);
+        QCOMPARE(dims.error().code, QStringLiteral("embeddings.dimension_mismatch"));
+        QVERIFY(dims.error().hint.contains(QStringLiteral("dimensions: 8")));
+
+        EmbeddingsConfig none;
+        QCOMPARE(EmbeddingClient::fromConfig(none, QDir::tempPath(), env).error().code,
+                 QStringLiteral("embeddings.none"));
     }
 
     void settingsErrorsNameTheFix()
