@@ -2,6 +2,7 @@
 
 #include "agent/llmprobe.h"
 #include "clicontext.h"
+#include "llm/embeddingclient.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
 #include "status/statusreporter.h"
@@ -88,23 +89,42 @@ int StatusCommand::run(CliContext &context, const QStringList &args)
     }
 
     StatusReport report = StatusReporter::compute(where.dir);
-    if (parser.isSet(probe) && report.projectFound && report.llmBackend != QLatin1String("none")) {
+    QJsonObject probes;
+    if (parser.isSet(probe) && report.projectFound) {
         auto loaded = ConfigLoader::loadFile(ProjectLocator::configPath(where.dir));
-        if (loaded.ok()) {
+        if (loaded.ok() && report.llmBackend != QLatin1String("none")) {
             const LlmProbeResult result = LlmProbe::run(loaded->config.llm, where.dir);
-            StatusReporter::applyLlmProbe(report, result.ok(), result.message, result.fix);
-            if (context.json) {
-                QJsonObject json = report.toJson();
-                json.insert(QStringLiteral("llmProbe"),
-                            QJsonObject {{QStringLiteral("verdict"), result.verdictName()},
-                                         {QStringLiteral("model"), result.model},
-                                         {QStringLiteral("message"), result.message},
-                                         {QStringLiteral("fix"), result.fix},
-                                         {QStringLiteral("elapsedMs"), result.elapsedMs}});
-                context.printJson(json);
-                return report.verdict == Verdict::Blocked ? ExitFailure : ExitOk;
-            }
+            StatusReporter::applyProbe(report, QStringLiteral("llm"), result.ok(), result.message,
+                                       result.fix);
+            probes.insert(QStringLiteral("llm"),
+                          QJsonObject {{QStringLiteral("verdict"), result.verdictName()},
+                                       {QStringLiteral("model"), result.model},
+                                       {QStringLiteral("message"), result.message},
+                                       {QStringLiteral("fix"), result.fix},
+                                       {QStringLiteral("elapsedMs"), result.elapsedMs}});
         }
+        if (loaded.ok() && loaded->config.ingest.embeddings.backend != QLatin1String("none")) {
+            Result<EmbeddingClient> client
+                = EmbeddingClient::fromConfig(loaded->config.ingest.embeddings, where.dir);
+            Result<int> dims = client ? client->probe() : Result<int>(client.error());
+            const QString message = dims
+                ? QStringLiteral("The embeddings server answered with %1-dimensional vectors.")
+                      .arg(*dims)
+                : dims.error().message;
+            StatusReporter::applyProbe(report, QStringLiteral("embeddings"), dims.ok(), message,
+                                       dims ? QString() : dims.error().hint);
+            probes.insert(
+                QStringLiteral("embeddings"),
+                QJsonObject {{QStringLiteral("ok"), dims.ok()},
+                             {QStringLiteral("message"), message},
+                             {QStringLiteral("fix"), dims ? QString() : dims.error().hint}});
+        }
+    }
+    if (context.json && !probes.isEmpty()) {
+        QJsonObject json = report.toJson();
+        json.insert(QStringLiteral("probes"), probes);
+        context.printJson(json);
+        return report.verdict == Verdict::Blocked ? ExitFailure : ExitOk;
     }
     if (context.json)
         context.printJson(report.toJson());

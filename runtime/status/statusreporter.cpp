@@ -605,8 +605,8 @@ StatusReport StatusReporter::compute(const QString &projectDirIn)
     return report;
 }
 
-void StatusReporter::applyLlmProbe(StatusReport &report, bool ok, const QString &detail,
-                                   const QString &remediation)
+void StatusReporter::applyProbe(StatusReport &report, const QString &lineId, bool ok,
+                                const QString &detail, const QString &remediation)
 {
     QStringList databases;
     for (const ConnectionStatus &c : std::as_const(report.connections)) {
@@ -614,9 +614,12 @@ void StatusReporter::applyLlmProbe(StatusReport &report, bool ok, const QString 
             databases << c.name;
     }
     for (ReadinessLine &line : report.lines) {
-        if (line.id != QLatin1String("llm"))
+        if (line.id != lineId)
             continue;
-        line.state = ok ? ReadinessState::Ok : ReadinessState::Fail;
+        // Without embeddings search still works (lexically); without a model ingest cannot enrich.
+        line.state = ok                             ? ReadinessState::Ok
+            : lineId == QLatin1String("embeddings") ? ReadinessState::Warn
+                                                    : ReadinessState::Fail;
         if (!ok)
             line.value = QStringLiteral("no");
         line.detail = detail;

@@ -11,10 +11,10 @@ class StatusReporter
 public:
     static StatusReport compute(const QString &projectDir);
 
-    // Replaces the "LLM ready" line with what a live probe found (status itself
-    // never touches the network) and decides the verdict again.
-    static void applyLlmProbe(StatusReport &report, bool ok, const QString &detail,
-                              const QString &remediation);
+    // Replaces a readiness line ("llm", "embeddings") with what a live probe
+    // found (status itself never touches the network) and decides the verdict again.
+    static void applyProbe(StatusReport &report, const QString &lineId, bool ok,
+                           const QString &detail, const QString &remediation);
 
 private:
     static void decideVerdict(StatusReport &report, const QStringList &databases);
