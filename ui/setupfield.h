@@ -18,6 +18,33 @@ inline constexpr QLatin1StringView ProjectName("project.name");
 // The user agreed to put a new project into a folder that already has files.
 inline constexpr QLatin1StringView AllowNonEmpty("project.allowNonEmpty");
 
+// Model page ("llm" step). None of these is persisted in wizard.json: the page
+// reads the saved choice from ktx.yaml each time, so a stale progress file can
+// never override what the file says. The key itself is never a field.
+// One of LlmConfig::backends().
+inline constexpr QLatin1StringView LlmBackend("llm.backend");
+// "env" (api_key: env:NAME) | "secret" (typed, stored under .ktx/secrets/) | "file"
+inline constexpr QLatin1StringView LlmKeySource("llm.keySource");
+inline constexpr QLatin1StringView LlmKeyEnv("llm.keyEnv");
+inline constexpr QLatin1StringView LlmKeyFile("llm.keyFile");
+inline constexpr QLatin1StringView LlmBaseUrl("llm.baseUrl"); // gateway, openai-compatible
+inline constexpr QLatin1StringView LlmVertexProject("llm.vertexProject");
+inline constexpr QLatin1StringView LlmVertexLocation("llm.vertexLocation");
+// llm.models.<role>, one per LlmConfig::roles() entry; openai-compatible uses
+// LlmModelDefault as the model of every role.
+inline constexpr QLatin1StringView LlmModelDefault("llm.models.default");
+inline constexpr QLatin1StringView LlmModelTriage("llm.models.triage");
+inline constexpr QLatin1StringView LlmModelCandidateExtraction("llm.models.candidateExtraction");
+inline constexpr QLatin1StringView LlmModelCurator("llm.models.curator");
+inline constexpr QLatin1StringView LlmModelReconcile("llm.models.reconcile");
+inline constexpr QLatin1StringView LlmModelRepair("llm.models.repair");
+// The model fields in LlmConfig::roles() order.
+inline QList<QLatin1StringView> llmModels()
+{
+    return {LlmModelDefault, LlmModelTriage,    LlmModelCandidateExtraction,
+            LlmModelCurator, LlmModelReconcile, LlmModelRepair};
+}
+
 // Databases page ("databases" step). The password itself is never a field: it is
 // stored under .ktx/secrets/ or referenced as an environment variable.
 // "sqlite" | "postgres" | "mysql"

@@ -1,6 +1,7 @@
 #include "setupwizard.h"
 
 #include "databasespage.h"
+#include "llmpage.h"
 #include "project/projectfolderstate.h"
 #include "projectlocationpage.h"
 #include "setupfield.h"
@@ -22,6 +23,7 @@ struct PageStep
 // Page ids and the setup step each page stands for, in wizard order.
 constexpr PageStep pageSteps[] = {
     {SetupWizard::Page_Project, "project"},
+    {SetupWizard::Page_Llm, "llm"},
     {SetupWizard::Page_Databases, "databases"},
     {SetupWizard::Page_Summary, "summary"},
 };
@@ -31,6 +33,7 @@ constexpr PageStep pageSteps[] = {
 SetupWizard::SetupWizard(const QString &projectDir, const QString &startStep, QWidget *parent)
     : QWizard(parent)
     , m_projectPage(new ProjectLocationPage)
+    , m_llmPage(new LlmPage)
     , m_databasesPage(new DatabasesPage)
     , m_summaryPage(new SummaryPage)
     , m_writer(new SetupProgressWriter(this))
@@ -42,6 +45,7 @@ SetupWizard::SetupWizard(const QString &projectDir, const QString &startStep, QW
     setMinimumSize(720, 540);
 
     setPage(Page_Project, m_projectPage);
+    setPage(Page_Llm, m_llmPage);
     setPage(Page_Databases, m_databasesPage);
     setPage(Page_Summary, m_summaryPage);
     setStartId(Page_Project);
@@ -93,7 +97,7 @@ QStringList SetupWizard::availableSteps()
 
 bool SetupWizard::isBusy() const
 {
-    return m_summaryPage->isBusy() || m_databasesPage->isSaving();
+    return m_summaryPage->isBusy() || m_llmPage->isSaving() || m_databasesPage->isSaving();
 }
 
 void SetupWizard::markStepCompleted(const QString &step)
@@ -114,7 +118,7 @@ int SetupWizard::nextId() const
     if (currentId() == Page_Project) {
         const ProjectFolderState folder
             = ProjectFolderState::inspect(field(SetupField::ProjectDir).toString());
-        return folder.hasConfig ? Page_Databases : Page_Summary;
+        return folder.hasConfig ? Page_Llm : Page_Summary;
     }
     return QWizard::nextId();
 }

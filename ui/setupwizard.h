@@ -8,6 +8,7 @@
 namespace ktx {
 
 class DatabasesPage;
+class LlmPage;
 class ProjectLocationPage;
 class SetupProgressWriter;
 class SummaryPage;
@@ -17,7 +18,7 @@ class SummaryPage;
 // to the project's .ktx/setup/ on every page change once the project exists, so
 // closing and reopening the wizard resumes where it stopped.
 //
-// Adding a page (LLM, embeddings, databases, sources, ...):
+// Adding a page (embeddings, sources, ...):
 //  1. add its id below, before Page_Summary, and its setup step in stepForPage();
 //  2. write the page class: fields named in setupfield.h (add the persisted
 //     ones to SetupField::persisted()), nextId() returning the following page;
@@ -28,7 +29,7 @@ class SetupWizard : public QWizard
     Q_OBJECT
 
 public:
-    enum PageId { Page_Project, Page_Databases, Page_Summary };
+    enum PageId { Page_Project, Page_Llm, Page_Databases, Page_Summary };
     Q_ENUM(PageId)
 
     // projectDir: the project to resume or change (may be empty for a new one).
@@ -37,7 +38,7 @@ public:
                          QWidget *parent = nullptr);
     ~SetupWizard() override;
 
-    static QString stepForPage(int id); // "project", "databases", "summary"; empty for unknown ids
+    static QString stepForPage(int id); // "project", "llm", "databases", "summary"; empty otherwise
     static int pageForStep(const QString &step); // -1 when no page exists for the step
     // Setup steps that have a page, e.g. for the dashboard's "Fix…" buttons.
     static QStringList availableSteps();
@@ -50,8 +51,8 @@ public:
     // added) in the project's setup progress.
     void markStepCompleted(const QString &step);
 
-    // Databases is offered only for a project that exists: a new project is
-    // created on the summary page, and connections are added afterwards.
+    // The model and databases pages are offered only for a project that exists:
+    // a new project is created on the summary page, and those steps follow.
     int nextId() const override;
 
 Q_SIGNALS:
@@ -68,6 +69,7 @@ private:
     QString progressDir() const;
 
     ProjectLocationPage *m_projectPage;
+    LlmPage *m_llmPage;
     DatabasesPage *m_databasesPage;
     SummaryPage *m_summaryPage;
     SetupProgressWriter *m_writer;

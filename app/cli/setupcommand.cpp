@@ -1,8 +1,10 @@
 #include "setupcommand.h"
 
 #include "clicontext.h"
+#include "llm/llmsettings.h"
 #include "project/configeditor.h"
 #include "project/configloader.h"
+#include "project/llmsetup.h"
 #include "project/projectlocator.h"
 #include "project/projectscaffold.h"
 #include "project/secretref.h"
@@ -16,27 +18,6 @@
 namespace ktx {
 
 namespace {
-
-struct Preset
-{
-    const char *backend;
-    const char *models[6]; // default, triage, candidateExtraction, curator, reconcile, repair
-};
-
-// The model presets the original's setup writes, per backend.
-constexpr Preset kPresets[] = {
-    {"anthropic",
-     {"claude-sonnet-4-6", "claude-haiku-4-5", "claude-sonnet-4-6", "claude-opus-4-7",
-      "claude-opus-4-7", "claude-haiku-4-5"}},
-    {"vertex",
-     {"claude-sonnet-4-6", "claude-haiku-4-5", "claude-sonnet-4-6", "claude-opus-4-7",
-      "claude-opus-4-7", "claude-haiku-4-5"}},
-    {"gateway",
-     {"claude-sonnet-4-6", "claude-haiku-4-5", "claude-sonnet-4-6", "claude-opus-4-7",
-      "claude-opus-4-7", "claude-haiku-4-5"}},
-    {"claude-code", {"sonnet", "haiku", "sonnet", "opus", "opus", "haiku"}},
-    {"codex", {"gpt-5.5", "gpt-5.5", "gpt-5.5", "gpt-5.5", "gpt-5.5", "gpt-5.5"}},
-};
 
 const QStringList kDatabaseDrivers
     = {QStringLiteral("sqlite"), QStringLiteral("postgres"), QStringLiteral("mysql")};
@@ -243,8 +224,6 @@ int SetupCommand::run(CliContext &context, const QStringList &args)
     // LLM
     if (parser.isSet(llmBackend) && !parser.isSet(skipLlm)) {
         const QString backend = parser.value(llmBackend);
-        YamlValue provider = YamlValue::mapping();
-        provider.insert(QStringLiteral("backend"), YamlValue::string(backend));
         const QString keyEnv = parser.isSet(anthropicKeyEnv) ? parser.value(anthropicKeyEnv)
                                                              : parser.value(llmKeyEnv);
         const QString keyFile = parser.isSet(anthropicKeyFile) ? parser.value(anthropicKeyFile)
@@ -254,19 +233,17 @@ int SetupCommand::run(CliContext &context, const QStringList &args)
                 = SetupError {QStringLiteral("secret_missing"),
                               QStringLiteral("Cannot read the key file %1.").arg(keyFile),
                               QStringLiteral("Pass a readable file whose first line is the key.")};
-        YamlValue models = YamlValue::mapping();
-        for (const Preset &preset : kPresets)
-            if (backend == QLatin1String(preset.backend))
-                for (int i = 0; i < 6; ++i)
-                    models.insert(LlmConfig::roles()[i],
-                                  YamlValue::string(QString::fromLatin1(preset.models[i])));
-        if (parser.isSet(llmModel)) {
-            if (backend == QLatin1String("openai-compatible"))
-                for (const QString &role : LlmConfig::roles())
-                    models.insert(role, YamlValue::string(parser.value(llmModel)));
-            else
-                models.insert(QStringLiteral("default"), YamlValue::string(parser.value(llmModel)));
-        }
+        LlmSetupChoice choice;
+        choice.backend = backend;
+        const bool singleModel = backend == QLatin1String("openai-compatible");
+        // openai-compatible uses the one --llm-model for every role; elsewhere it
+        // replaces only the default of the backend's preset.
+        choice.models
+            = LlmSettings::presetModels(backend, singleModel ? parser.value(llmModel) : QString());
+        if (parser.isSet(llmModel) && !singleModel)
+            choice.models.insert(QStringLiteral("default"), parser.value(llmModel));
+        if (!keyEnv.isEmpty() || !keyFile.isEmpty())
+            choice.apiKeyRef = keyRef(keyEnv, keyFile).scalarText();
         if (backend == QLatin1String("anthropic")) {
             if (keyEnv.isEmpty() && keyFile.isEmpty()
                 && qEnvironmentVariableIsEmpty("ANTHROPIC_API_KEY"))
@@ -276,10 +253,6 @@ int SetupCommand::run(CliContext &context, const QStringList &args)
                                    "--anthropic-api-key-file"),
                     {},
                     ExitUsage};
-            else if (!keyEnv.isEmpty() || !keyFile.isEmpty())
-                provider.insert(QStringLiteral("anthropic"),
-                                YamlValue::mapping().insert(QStringLiteral("api_key"),
-                                                            keyRef(keyEnv, keyFile)));
         } else if (backend == QLatin1String("vertex")) {
             if (!parser.isSet(vertexProject))
                 failure
@@ -287,14 +260,8 @@ int SetupCommand::run(CliContext &context, const QStringList &args)
                                   QStringLiteral("Missing Vertex project: pass --vertex-project"),
                                   {},
                                   ExitUsage};
-            provider.insert(QStringLiteral("vertex"),
-                            YamlValue::mapping()
-                                .insert(QStringLiteral("project"),
-                                        YamlValue::string(parser.value(vertexProject)))
-                                .insert(QStringLiteral("location"),
-                                        YamlValue::string(parser.isSet(vertexLocation)
-                                                              ? parser.value(vertexLocation)
-                                                              : QStringLiteral("us-east5"))));
+            choice.vertexProject = parser.value(vertexProject);
+            choice.vertexLocation = parser.value(vertexLocation);
         } else if (backend == QLatin1String("gateway")
                    || backend == QLatin1String("openai-compatible")) {
             if (!parser.isSet(llmBaseUrl))
@@ -309,31 +276,16 @@ int SetupCommand::run(CliContext &context, const QStringList &args)
                     QStringLiteral("Missing --llm-model for backend openai-compatible"),
                     {},
                     ExitUsage};
-            YamlValue endpoint = YamlValue::mapping();
-            if (!keyEnv.isEmpty() || !keyFile.isEmpty())
-                endpoint.insert(QStringLiteral("api_key"), keyRef(keyEnv, keyFile));
-            endpoint.insert(QStringLiteral("base_url"),
-                            YamlValue::string(parser.value(llmBaseUrl)));
-            provider.insert(backend == QLatin1String("gateway")
-                                ? QStringLiteral("gateway")
-                                : QStringLiteral("openaiCompatible"),
-                            endpoint);
+            choice.baseUrl = parser.value(llmBaseUrl);
+        } else {
+            // The agent CLIs and none take no key: a stray --llm-api-key-* is ignored.
+            choice.apiKeyRef.clear();
         }
-        apply({QStringLiteral("llm"), QStringLiteral("provider")}, provider);
-        if (!models.entries().empty())
-            apply({QStringLiteral("llm"), QStringLiteral("models")}, models);
-        if (backend == QLatin1String("anthropic"))
-            apply(
-                {QStringLiteral("llm"), QStringLiteral("promptCaching"), QStringLiteral("enabled")},
-                YamlValue::boolean(true));
-        if (backend == QLatin1String("vertex"))
-            apply({QStringLiteral("llm"), QStringLiteral("promptCaching")},
-                  YamlValue::mapping()
-                      .insert(QStringLiteral("enabled"), YamlValue::boolean(true))
-                      .insert(QStringLiteral("vertexFallbackTo5m"), YamlValue::boolean(true)));
-        if (backend != QLatin1String("none"))
-            apply({QStringLiteral("scan"), QStringLiteral("enrichment"), QStringLiteral("mode")},
-                  YamlValue::string(QStringLiteral("llm")));
+        // The same writer as the wizard's model page (runtime/project/llmsetup.h).
+        if (!failure) {
+            if (Result<void> r = LlmSetup::write(editor, choice); !r.ok())
+                failure = SetupError {r.error().code, r.error().message, r.error().hint};
+        }
         progress.markCompleted(QStringLiteral("llm"));
         changes << QStringLiteral("LLM backend: %1").arg(backend);
     }

@@ -186,7 +186,9 @@ void TestSetupWizard::resumesOnTheSavedPage()
         QCOMPARE(wizard.field(SetupField::ProjectDir).toString(), QDir::cleanPath(dir));
         wizard.setField(SetupField::ProjectName, QStringLiteral("Resumed"));
         wizard.next();
-        // An existing project offers its databases before the summary.
+        // An existing project offers its model and databases before the summary.
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Llm));
+        wizard.next();
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Databases));
         wizard.next();
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Summary));
@@ -204,6 +206,8 @@ void TestSetupWizard::resumesOnTheSavedPage()
     reopened.back();
     QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Databases));
     reopened.back();
+    QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Llm));
+    reopened.back();
     QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Project));
 }
 
@@ -214,7 +218,7 @@ void TestSetupWizard::startsAtARequestedStep()
     SetupWizard wizard(dir, QStringLiteral("project"));
     wizard.show();
     QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Project));
-    QCOMPARE(SetupWizard::pageForStep(QStringLiteral("llm")), -1);
+    QCOMPARE(SetupWizard::pageForStep(QStringLiteral("embeddings")), -1);
     QVERIFY(SetupWizard::availableSteps().contains(QStringLiteral("project")));
     QVERIFY(!SetupWizard::availableSteps().contains(QStringLiteral("summary")));
 }
