@@ -37,6 +37,14 @@ public:
         int exitCode = 0;
         QString stderrTail; // last few KiB, secrets redacted
         QString startError;
+
+        // "\nLast output of <program>:\n<tail>" for an error message; empty without stderr.
+        QString stderrSuffix(const QString &program) const
+        {
+            return stderrTail.isEmpty()
+                ? QString()
+                : QStringLiteral("\nLast output of %1:\n%2").arg(program, stderrTail.right(1500));
+        }
     };
 
     // The handler returns false to stop the process (e.g. the budget is spent).

@@ -13,24 +13,7 @@
 
 namespace ktx {
 
-namespace {
-
-LoopResult failed(LoopResult r, const QString &code, const QString &message,
-                  const QString &hint = {})
-{
-    r.stopReason = StopReason::Error;
-    r.error = makeError(code, message, hint);
-    return r;
-}
-
-QString tail(const QString &stderrTail)
-{
-    return stderrTail.isEmpty()
-        ? QString()
-        : QStringLiteral("\nLast output of claude:\n") + stderrTail.right(1500);
-}
-
-} // namespace
+namespace { } // namespace
 
 const QStringList &ClaudeCodeRunner::strippedEnvironment()
 {
@@ -88,8 +71,9 @@ LoopResult ClaudeCodeRunner::run(const LlmSettings &settings, const LoopRequest 
 
     QTemporaryDir scratch;
     if (!scratch.isValid())
-        return failed(result, QStringLiteral("llm.io"),
-                      QStringLiteral("Could not create a temporary folder for the claude run."));
+        return result.failed(
+            QStringLiteral("llm.io"),
+            QStringLiteral("Could not create a temporary folder for the claude run."));
 
     std::unique_ptr<RunToolServer> server;
     QJsonObject servers;
@@ -97,7 +81,7 @@ LoopResult ClaudeCodeRunner::run(const LlmSettings &settings, const LoopRequest 
     if (!request.tools.isEmpty()) {
         Result<std::unique_ptr<RunToolServer>> started = RunToolServer::start(request.tools);
         if (!started)
-            return failed(result, started.error().code, started.error().message);
+            return result.failed(started.error().code, started.error().message);
         server = std::move(started.value());
         servers.insert(
             QLatin1String(ServerName),
@@ -115,8 +99,8 @@ LoopResult ClaudeCodeRunner::run(const LlmSettings &settings, const LoopRequest 
         QFile f(configPath);
         if (!f.open(QIODevice::WriteOnly)
             || !f.setPermissions(QFile::ReadOwner | QFile::WriteOwner))
-            return failed(result, QStringLiteral("llm.io"),
-                          QStringLiteral("Could not write the MCP config for claude."));
+            return result.failed(QStringLiteral("llm.io"),
+                                 QStringLiteral("Could not write the MCP config for claude."));
         f.write(QJsonDocument(QJsonObject {{QStringLiteral("mcpServers"), servers}})
                     .toJson(QJsonDocument::Compact));
     }
@@ -206,8 +190,8 @@ LoopResult ClaudeCodeRunner::run(const LlmSettings &settings, const LoopRequest 
 
     result.durationMs = clock.elapsed();
     if (!isolationFailure.isEmpty()) {
-        return failed(
-            result, QStringLiteral("llm.isolation_failed"),
+        return result.failed(
+            QStringLiteral("llm.isolation_failed"),
             QStringLiteral("Claude Code runtime isolation failed: %1.").arg(isolationFailure),
             QStringLiteral(
                 "Remove managed or plugin configuration that adds tools to every claude session, "
@@ -219,28 +203,29 @@ LoopResult ClaudeCodeRunner::run(const LlmSettings &settings, const LoopRequest 
         return result;
     }
     if (outcome.ending == AgentProcess::Ending::FailedToStart) {
-        return failed(
-            result, QStringLiteral("llm.cli_not_installed"),
+        return result.failed(
+            QStringLiteral("llm.cli_not_installed"),
             QStringLiteral("Could not start %1: %2").arg(settings.executable, outcome.startError),
             QStringLiteral("Install Claude Code (`npm install -g @anthropic-ai/claude-code`) or "
                            "set KTX_CLAUDE_EXECUTABLE."));
     }
     if (outcome.ending == AgentProcess::Ending::TimedOut) {
-        return failed(result, QStringLiteral("llm.cli_hung"),
-                      QStringLiteral("claude printed nothing for %1 s and was stopped.")
-                              .arg(settings.processTimeoutMs / 1000)
-                          + tail(outcome.stderrTail));
+        return result.failed(QStringLiteral("llm.cli_hung"),
+                             QStringLiteral("claude printed nothing for %1 s and was stopped.")
+                                     .arg(settings.processTimeoutMs / 1000)
+                                 + outcome.stderrSuffix(QStringLiteral("claude")));
     }
 
     const std::optional<ClaudeStreamParser::Outcome> &out = parser.outcome();
     if (!out) {
         result.steps = parser.liveSteps();
-        return failed(result, QStringLiteral("llm.cli_failed"),
-                      QStringLiteral("claude ended without a result (%1).")
-                              .arg(outcome.ending == AgentProcess::Ending::Crashed
-                                       ? QStringLiteral("it crashed")
-                                       : QStringLiteral("exit code %1").arg(outcome.exitCode))
-                          + tail(outcome.stderrTail));
+        return result.failed(
+            QStringLiteral("llm.cli_failed"),
+            QStringLiteral("claude ended without a result (%1).")
+                    .arg(outcome.ending == AgentProcess::Ending::Crashed
+                             ? QStringLiteral("it crashed")
+                             : QStringLiteral("exit code %1").arg(outcome.exitCode))
+                + outcome.stderrSuffix(QStringLiteral("claude")));
     }
     result.steps = out->numTurns;
     result.usage = out->usage;
@@ -255,8 +240,8 @@ LoopResult ClaudeCodeRunner::run(const LlmSettings &settings, const LoopRequest 
             message = out->errors.join(QLatin1String("; "));
         if (message.isEmpty())
             message = out->subtype;
-        return failed(result, QStringLiteral("llm.cli_failed"),
-                      QStringLiteral("Claude Code failed: %1").arg(message));
+        return result.failed(QStringLiteral("llm.cli_failed"),
+                             QStringLiteral("Claude Code failed: %1").arg(message));
     }
     if (!request.outputSchema.isEmpty())
         result.structured = out->structured;

@@ -22,21 +22,6 @@ QString tomlString(const QString &value)
         .chopped(1);
 }
 
-LoopResult failed(LoopResult r, const QString &code, const QString &message,
-                  const QString &hint = {})
-{
-    r.stopReason = StopReason::Error;
-    r.error = makeError(code, message, hint);
-    return r;
-}
-
-QString tail(const QString &stderrTail)
-{
-    return stderrTail.isEmpty()
-        ? QString()
-        : QStringLiteral("\nLast output of codex:\n") + stderrTail.right(1500);
-}
-
 } // namespace
 
 const QStringList &CodexRunner::allowedEnvironment()
@@ -76,8 +61,9 @@ LoopResult CodexRunner::run(const LlmSettings &settings, const LoopRequest &requ
 
     QTemporaryDir scratch;
     if (!scratch.isValid())
-        return failed(result, QStringLiteral("llm.io"),
-                      QStringLiteral("Could not create a temporary folder for the codex run."));
+        return result.failed(
+            QStringLiteral("llm.io"),
+            QStringLiteral("Could not create a temporary folder for the codex run."));
 
     QStringList args {QStringLiteral("exec"),
                       QStringLiteral("--json"),
@@ -104,7 +90,7 @@ LoopResult CodexRunner::run(const LlmSettings &settings, const LoopRequest &requ
     if (!request.tools.isEmpty()) {
         Result<std::unique_ptr<RunToolServer>> started = RunToolServer::start(request.tools);
         if (!started)
-            return failed(result, started.error().code, started.error().message);
+            return result.failed(started.error().code, started.error().message);
         server = std::move(started.value());
         const QString s = QStringLiteral("mcp_servers.%1.").arg(QLatin1String(ServerName));
         QStringList names;
@@ -128,8 +114,8 @@ LoopResult CodexRunner::run(const LlmSettings &settings, const LoopRequest &requ
         const QString schemaPath = scratch.filePath(QStringLiteral("output-schema.json"));
         QFile f(schemaPath);
         if (!f.open(QIODevice::WriteOnly))
-            return failed(result, QStringLiteral("llm.io"),
-                          QStringLiteral("Could not write the output schema for codex."));
+            return result.failed(QStringLiteral("llm.io"),
+                                 QStringLiteral("Could not write the output schema for codex."));
         f.write(QJsonDocument(request.outputSchema).toJson(QJsonDocument::Compact));
         f.close();
         args << QStringLiteral("--output-schema") << schemaPath;
@@ -181,43 +167,44 @@ LoopResult CodexRunner::run(const LlmSettings &settings, const LoopRequest &requ
         return result;
     }
     if (outcome.ending == AgentProcess::Ending::FailedToStart) {
-        return failed(
-            result, QStringLiteral("llm.cli_not_installed"),
+        return result.failed(
+            QStringLiteral("llm.cli_not_installed"),
             QStringLiteral("Could not start %1: %2").arg(settings.executable, outcome.startError),
             QStringLiteral(
                 "Install Codex (`npm install -g @openai/codex`) or set KTX_CODEX_EXECUTABLE."));
     }
     if (outcome.ending == AgentProcess::Ending::TimedOut) {
-        return failed(result, QStringLiteral("llm.cli_hung"),
-                      QStringLiteral("codex printed nothing for %1 s and was stopped.")
-                              .arg(settings.processTimeoutMs / 1000)
-                          + tail(outcome.stderrTail));
+        return result.failed(QStringLiteral("llm.cli_hung"),
+                             QStringLiteral("codex printed nothing for %1 s and was stopped.")
+                                     .arg(settings.processTimeoutMs / 1000)
+                                 + outcome.stderrSuffix(QStringLiteral("codex")));
     }
     if (!parser.failure().isEmpty())
-        return failed(result, QStringLiteral("llm.cli_failed"),
-                      QStringLiteral("Codex failed: %1").arg(parser.failure()));
+        return result.failed(QStringLiteral("llm.cli_failed"),
+                             QStringLiteral("Codex failed: %1").arg(parser.failure()));
     if (!parser.toolFailures().isEmpty()) {
-        return failed(result, QStringLiteral("llm.tool_failed"),
-                      QStringLiteral("Codex runtime tool call failed: %1")
-                          .arg(parser.toolFailures().join(QLatin1String("; "))));
+        return result.failed(QStringLiteral("llm.tool_failed"),
+                             QStringLiteral("Codex runtime tool call failed: %1")
+                                 .arg(parser.toolFailures().join(QLatin1String("; "))));
     }
     if (outcome.ending == AgentProcess::Ending::Crashed || outcome.exitCode != 0) {
-        return failed(result, QStringLiteral("llm.cli_failed"),
-                      QStringLiteral("codex exited with %1.")
-                              .arg(outcome.ending == AgentProcess::Ending::Crashed
-                                       ? QStringLiteral("a crash")
-                                       : QStringLiteral("code %1").arg(outcome.exitCode))
-                          + tail(outcome.stderrTail));
+        return result.failed(QStringLiteral("llm.cli_failed"),
+                             QStringLiteral("codex exited with %1.")
+                                     .arg(outcome.ending == AgentProcess::Ending::Crashed
+                                              ? QStringLiteral("a crash")
+                                              : QStringLiteral("code %1").arg(outcome.exitCode))
+                                 + outcome.stderrSuffix(QStringLiteral("codex")));
     }
     if (!parser.turnCompleted())
-        return failed(result, QStringLiteral("llm.cli_failed"),
-                      QStringLiteral("codex ended before the turn completed.")
-                          + tail(outcome.stderrTail));
+        return result.failed(QStringLiteral("llm.cli_failed"),
+                             QStringLiteral("codex ended before the turn completed.")
+                                 + outcome.stderrSuffix(QStringLiteral("codex")));
     if (!request.outputSchema.isEmpty()) {
         const QJsonDocument doc = QJsonDocument::fromJson(result.finalText.toUtf8());
         if (doc.isNull())
-            return failed(result, QStringLiteral("llm.structured_invalid"),
-                          QStringLiteral("Codex's answer was not the JSON the schema asks for."));
+            return result.failed(
+                QStringLiteral("llm.structured_invalid"),
+                QStringLiteral("Codex's answer was not the JSON the schema asks for."));
         result.structured = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
     }
     result.stopReason = StopReason::Natural;

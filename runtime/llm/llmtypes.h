@@ -99,6 +99,15 @@ struct LoopResult
     Error error; // set when stopReason is Error
     qint64 durationMs = 0;
     QString model;
+
+    // This result, ended by an error.
+    LoopResult failed(const QString &code, const QString &message, const QString &hint = {}) const
+    {
+        LoopResult r = *this;
+        r.stopReason = StopReason::Error;
+        r.error = makeError(code, message, hint);
+        return r;
+    }
 };
 
 } // namespace ktx
