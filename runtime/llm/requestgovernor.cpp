@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QThread>
 
 #include <algorithm>
@@ -146,7 +147,39 @@ RequestGovernor::retryAfterFromHeaders(const QList<QPair<QByteArray, QByteArray>
         if (when.isValid())
             return std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when));
     }
-    return std::nullopt;
+    // Without retry-after, the providers' rate-limit headers say when the
+    // exhausted budget refills: Anthropic as an RFC 3339 time, OpenAI-style
+    // servers as a duration ("1s", "6m0s", "250ms"). Wait for the latest one.
+    std::optional<qint64> latest;
+    for (const auto &[name, value] : headers) {
+        const QByteArray n = name.toLower();
+        std::optional<qint64> wait;
+        if (n.startsWith("anthropic-ratelimit-") && n.endsWith("-reset")) {
+            const QDateTime when
+                = QDateTime::fromString(QString::fromLatin1(value.trimmed()), Qt::ISODateWithMs);
+            if (when.isValid())
+                wait = std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when));
+        } else if (n.startsWith("x-ratelimit-reset")) {
+            static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d+)?)(ms|h|m|s)"));
+            double ms = 0;
+            bool any = false;
+            for (auto it = part.globalMatch(QString::fromLatin1(value.trimmed())); it.hasNext();) {
+                const QRegularExpressionMatch m = it.next();
+                const double v = m.captured(1).toDouble();
+                const QString unit = m.captured(2);
+                ms += unit == QLatin1String("ms") ? v
+                    : unit == QLatin1String("s")  ? v * 1000
+                    : unit == QLatin1String("m")  ? v * 60000
+                                                  : v * 3600000;
+                any = true;
+            }
+            if (any)
+                wait = static_cast<qint64>(ms);
+        }
+        if (wait && (!latest || *wait > *latest))
+            latest = wait;
+    }
+    return latest;
 }
 
 } // namespace ktx

@@ -4,6 +4,7 @@
 
 #include "tst_llmparsers.h"
 
+#include <QDateTime>
 #include <QTest>
 
 using namespace ktx;
@@ -204,6 +205,24 @@ void TestLlmParsers::retryAfterHeaders()
             .value_or(-1),
         150);
     QVERIFY(!RequestGovernor::retryAfterFromHeaders({{"x-other", "1"}}).has_value());
+    // Rate-limit reset headers when there is no retry-after: the latest reset wins.
+    QCOMPARE(RequestGovernor::retryAfterFromHeaders(
+                 {{"x-ratelimit-reset-requests", "1s"}, {"x-ratelimit-reset-tokens", "6m0.5s"}})
+                 .value_or(-1),
+             360500);
+    QCOMPARE(RequestGovernor::retryAfterFromHeaders({{"x-ratelimit-reset-requests", "250ms"}})
+                 .value_or(-1),
+             250);
+    const QByteArray inTwentySeconds
+        = QDateTime::currentDateTimeUtc().addSecs(20).toString(Qt::ISODate).toLatin1();
+    const qint64 anthropic = RequestGovernor::retryAfterFromHeaders(
+                                 {{"anthropic-ratelimit-tokens-reset", inTwentySeconds}})
+                                 .value_or(-1);
+    QVERIFY2(anthropic > 15000 && anthropic <= 20000, qPrintable(QString::number(anthropic)));
+    QCOMPARE(RequestGovernor::retryAfterFromHeaders(
+                 {{"retry-after", "3"}, {"x-ratelimit-reset-requests", "9s"}})
+                 .value_or(-1),
+             3000);
 }
 
 void TestLlmParsers::retryClassification_data()
