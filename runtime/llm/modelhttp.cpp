@@ -102,11 +102,9 @@ AttemptOutcome attemptOnce(const ModelHttpRequest &request, ResponseConsumer &co
         return out;
     }
     if (isSuccess(out.status)) {
+        // The consumer judges completeness: a transport error after a complete
+        // answer (a server closing without the final chunk) is harmless.
         out.streamFailure = consumer.finish();
-        if (!out.streamFailure && (out.timedOut || reply->error() != QNetworkReply::NoError)) {
-            // finish() accepted what arrived; a transport error after a complete
-            // answer (e.g. the server closed without a final chunk) is harmless.
-        }
         if (out.streamFailure && out.timedOut)
             out.streamFailure->message
                 = QStringLiteral("the response stalled for %1 s and was abandoned")
