@@ -8,6 +8,7 @@
 #include "project/projectconfig.h"
 #include "scan/relationshipdiscovery.h"
 #include "scan/sessionworkerpool.h"
+#include "semantic/sourcefilename.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -231,7 +232,7 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
             return makeError(QStringLiteral("ingest_failed"),
                              QStringLiteral("Cannot write the semantic source of table %1.")
                                  .arg(table.ref.displayName()));
-        images.insert(layerDir + StructuralSource::fileName(names.value(table.ref.displayName())),
+        images.insert(layerDir + SourceFileName::forSource(names.value(table.ref.displayName())),
                       bytes);
     }
 

@@ -3,20 +3,12 @@
 #include "project/yamleditor.h"
 #include "scan/columnprofile.h"
 
-#include <QCryptographicHash>
 #include <QRegularExpression>
 #include <QSet>
 
 namespace ktx {
 
 namespace {
-
-bool isWindowsReserved(const QString &name)
-{
-    static const QRegularExpression reserved(
-        QStringLiteral("^(con|prn|aux|nul|com[1-9]|lpt[1-9])$"));
-    return reserved.match(name).hasMatch();
-}
 
 // The default time dimension: the first time column whose name says it is the
 // row's own moment, else the first time column.
@@ -51,22 +43,6 @@ QMap<QString, QString> StructuralSource::sourceNames(const SchemaSnapshot &snaps
                      ambiguous ? table.ref.db + QLatin1Char('_') + table.ref.name : table.ref.name);
     }
     return names;
-}
-
-QString StructuralSource::fileName(const QString &sourceName)
-{
-    static const QRegularExpression simple(QStringLiteral("^[a-z0-9][a-z0-9_]{0,63}$"));
-    if (simple.match(sourceName).hasMatch() && !isWindowsReserved(sourceName))
-        return sourceName + QStringLiteral(".yaml");
-    QString slug = sourceName.toLower();
-    slug.replace(QRegularExpression(QStringLiteral("[^a-z0-9_]+")), QStringLiteral("_"));
-    slug.replace(QRegularExpression(QStringLiteral("_+")), QStringLiteral("_"));
-    slug = slug.left(64);
-    if (slug.isEmpty() || slug == QLatin1String("_"))
-        slug = QStringLiteral("src");
-    const QByteArray hash
-        = QCryptographicHash::hash(sourceName.toUtf8(), QCryptographicHash::Sha256).toHex().left(8);
-    return slug + QLatin1Char('-') + QString::fromLatin1(hash) + QStringLiteral(".yaml");
 }
 
 QString StructuralSource::tableReference(const TableRef &ref, const QString &driver)

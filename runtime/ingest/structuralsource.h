@@ -33,10 +33,6 @@ public:
     static QMap<QString, QString>
     sourceNames(const SchemaSnapshot &snapshot); // key: displayName of the table
 
-    // The file a source lives in: <name>.yaml for simple lower-case names,
-    // otherwise <slug>-<first 8 hex of sha256(name)>.yaml.
-    static QString fileName(const QString &sourceName);
-
     // The member-native table reference written to `table:`.
     static QString tableReference(const TableRef &ref, const QString &driver);
 

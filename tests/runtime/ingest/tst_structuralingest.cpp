@@ -5,6 +5,7 @@
 #include "project/configloader.h"
 #include "project/projectscaffold.h"
 #include "project/yamldocument.h"
+#include "semantic/sourcefilename.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -124,7 +125,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QFETCH(QString, file);
-        QCOMPARE(StructuralSource::fileName(name), file);
+        QCOMPARE(SourceFileName::forSource(name), file);
     }
 
     void projectsATable()
