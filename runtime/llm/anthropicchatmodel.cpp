@@ -2,7 +2,6 @@
 
 #include "llm/modelhttp.h"
 #include "llm/requestgovernor.h"
-#include "net/sseparser.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -52,17 +51,16 @@ ChatBlock blockFromJson(const QJsonObject &o)
 }
 
 // Accumulates one Messages response, streamed (SSE) or whole (JSON).
-class AnthropicConsumer : public ResponseConsumer
+class AnthropicConsumer : public StreamOrJsonConsumer
 {
 public:
-    explicit AnthropicConsumer(bool streaming)
-        : m_streaming(streaming)
-    { }
+    using StreamOrJsonConsumer::StreamOrJsonConsumer;
 
-    void reset() override
+    ChatTurn takeTurn() { return std::move(m_turn); }
+
+protected:
+    void clear() override
     {
-        m_parser = SseParser();
-        m_body.clear();
         m_turn = ChatTurn();
         m_partialJson.clear();
         m_blockIndex.clear();
@@ -70,21 +68,8 @@ public:
         m_failure.reset();
     }
 
-    void feed(const QByteArray &bytes) override
+    std::optional<StreamFailure> onStreamEnd() override
     {
-        if (!m_streaming) {
-            m_body += bytes;
-            return;
-        }
-        for (const SseEvent &event : m_parser.feed(bytes))
-            handle(event);
-    }
-
-    std::optional<StreamFailure> finish() override
-    {
-        if (!m_streaming)
-            return parseWhole();
-        m_parser.finish();
         if (m_failure)
             return m_failure;
         if (!m_stopped)
@@ -92,19 +77,16 @@ public:
         return std::nullopt;
     }
 
-    ChatTurn takeTurn() { return std::move(m_turn); }
-
-private:
-    std::optional<StreamFailure> parseWhole()
+    std::optional<StreamFailure> onWholeBody(const QByteArray &body) override
     {
         QJsonParseError err;
-        const QJsonDocument doc = QJsonDocument::fromJson(m_body, &err);
+        const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
         if (!doc.isObject())
             return StreamFailure {
                 QStringLiteral("the response was not JSON (%1)").arg(err.errorString()), false};
         const QJsonObject o = doc.object();
         if (o.value(QStringLiteral("type")).toString() == QLatin1String("error"))
-            return StreamFailure {ModelHttp::errorMessageFromBody(m_body), false};
+            return StreamFailure {ModelHttp::errorMessageFromBody(body), false};
         for (const QJsonValue &b : o.value(QStringLiteral("content")).toArray())
             m_turn.blocks << blockFromJson(b.toObject());
         m_turn.stopReason = o.value(QStringLiteral("stop_reason")).toString();
@@ -113,7 +95,7 @@ private:
         return std::nullopt;
     }
 
-    void handle(const SseEvent &event)
+    void onEvent(const SseEvent &event) override
     {
         if (m_failure)
             return;
@@ -189,9 +171,7 @@ private:
         // ping and unknown events: nothing to do
     }
 
-    bool m_streaming;
-    SseParser m_parser;
-    QByteArray m_body;
+private:
     ChatTurn m_turn;
     QMap<int, QString> m_partialJson;
     QMap<int, qsizetype> m_blockIndex;

@@ -2,6 +2,7 @@
 
 #include "llm/llmtypes.h"
 #include "net/httprequest.h"
+#include "net/sseparser.h"
 
 #include <QByteArray>
 #include <QList>
@@ -32,6 +33,51 @@ public:
     virtual void feed(const QByteArray &bytes) = 0;
     // Called when the response ended; nullopt means a complete, valid answer.
     virtual std::optional<StreamFailure> finish() = 0;
+};
+
+// A model response that is either a server-sent event stream or one JSON body.
+// Subclasses say what the API's events and body mean; buffering, SSE framing and
+// the reset between attempts are done here once.
+class StreamOrJsonConsumer : public ResponseConsumer
+{
+public:
+    explicit StreamOrJsonConsumer(bool streaming)
+        : m_streaming(streaming)
+    { }
+
+    void reset() final
+    {
+        m_parser = SseParser();
+        m_body.clear();
+        clear();
+    }
+    void feed(const QByteArray &bytes) final
+    {
+        if (!m_streaming) {
+            m_body += bytes;
+            return;
+        }
+        for (const SseEvent &event : m_parser.feed(bytes))
+            onEvent(event);
+    }
+    std::optional<StreamFailure> finish() final
+    {
+        if (!m_streaming)
+            return onWholeBody(m_body);
+        m_parser.finish();
+        return onStreamEnd();
+    }
+
+protected:
+    virtual void clear() = 0;
+    virtual void onEvent(const SseEvent &event) = 0;
+    virtual std::optional<StreamFailure> onStreamEnd() = 0;
+    virtual std::optional<StreamFailure> onWholeBody(const QByteArray &body) = 0;
+
+private:
+    bool m_streaming;
+    SseParser m_parser;
+    QByteArray m_body;
 };
 
 struct ModelHttpRequest

@@ -2,7 +2,6 @@
 
 #include "llm/modelhttp.h"
 #include "llm/requestgovernor.h"
-#include "net/sseparser.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -46,17 +45,16 @@ ChatBlock toolUseFrom(const PendingCall &call, int ordinal)
     return b;
 }
 
-class OpenAiConsumer : public ResponseConsumer
+class OpenAiConsumer : public StreamOrJsonConsumer
 {
 public:
-    explicit OpenAiConsumer(bool streaming)
-        : m_streaming(streaming)
-    { }
+    using StreamOrJsonConsumer::StreamOrJsonConsumer;
 
-    void reset() override
+    ChatTurn takeTurn() { return std::move(m_turn); }
+
+protected:
+    void clear() override
     {
-        m_parser = SseParser();
-        m_body.clear();
         m_text.clear();
         m_calls.clear();
         m_turn = ChatTurn();
@@ -64,21 +62,8 @@ public:
         m_failure.reset();
     }
 
-    void feed(const QByteArray &bytes) override
+    std::optional<StreamFailure> onStreamEnd() override
     {
-        if (!m_streaming) {
-            m_body += bytes;
-            return;
-        }
-        for (const SseEvent &e : m_parser.feed(bytes))
-            handle(e);
-    }
-
-    std::optional<StreamFailure> finish() override
-    {
-        if (!m_streaming)
-            return parseWhole();
-        m_parser.finish();
         if (m_failure)
             return m_failure;
         // [DONE] is the protocol's end; some servers only send finish_reason.
@@ -88,9 +73,6 @@ public:
         return std::nullopt;
     }
 
-    ChatTurn takeTurn() { return std::move(m_turn); }
-
-private:
     void assemble()
     {
         if (!m_text.isEmpty())
@@ -100,16 +82,16 @@ private:
             m_turn.blocks << toolUseFrom(call, ordinal++);
     }
 
-    std::optional<StreamFailure> parseWhole()
+    std::optional<StreamFailure> onWholeBody(const QByteArray &body) override
     {
         QJsonParseError err;
-        const QJsonDocument doc = QJsonDocument::fromJson(m_body, &err);
+        const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
         if (!doc.isObject())
             return StreamFailure {
                 QStringLiteral("the response was not JSON (%1)").arg(err.errorString()), false};
         const QJsonObject o = doc.object();
         if (o.contains(QStringLiteral("error")))
-            return StreamFailure {ModelHttp::errorMessageFromBody(m_body), false};
+            return StreamFailure {ModelHttp::errorMessageFromBody(body), false};
         const QJsonObject choice = o.value(QStringLiteral("choices")).toArray().at(0).toObject();
         const QJsonObject message = choice.value(QStringLiteral("message")).toObject();
         m_text = message.value(QStringLiteral("content")).toString();
@@ -126,7 +108,7 @@ private:
         return std::nullopt;
     }
 
-    void handle(const SseEvent &e)
+    void onEvent(const SseEvent &e) override
     {
         if (m_failure || m_done)
             return;
@@ -193,9 +175,7 @@ private:
         }
     }
 
-    bool m_streaming;
-    SseParser m_parser;
-    QByteArray m_body;
+private:
     QString m_text;
     QList<PendingCall> m_calls;
     ChatTurn m_turn;
