@@ -23,7 +23,8 @@ int StatusCommand::run(CliContext &context, const QStringList &args)
         QStringLiteral("Accepted for compatibility; every line is always shown."));
     const QCommandLineOption fast(
         QStringLiteral("fast"),
-        QStringLiteral("Accepted for compatibility; status never probes the network."));
+        QStringLiteral(
+            "Accepted for compatibility; status reaches the network only with --probe."));
     const QCommandLineOption probe(
         QStringLiteral("probe"),
         QStringLiteral(
