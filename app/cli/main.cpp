@@ -3,10 +3,12 @@
 #include "admincommand.h"
 #include "clicontext.h"
 #include "ingestcommand.h"
+#include "mcpcommand.h"
 #include "setupcommand.h"
 #include "slcommand.h"
 #include "sqlcommand.h"
 #include "statuscommand.h"
+#include "wikicommand.h"
 
 #include "core/secretredactor.h"
 
@@ -28,6 +30,8 @@ const char *kHelp
       "  admin init|demo    Create an empty project, or the demo project\n"
       "  sql <id> \"<query>\" Run one read-only query on a database connection\n"
       "  sl [words]|read|query|validate  Semantic layer: list, search, read, compile, run\n"
+      "  wiki [words]|read <key>  Wiki pages: list, search, read\n"
+      "  mcp [status|start|stop|logs|stdio]  The MCP server agents use\n"
       "\n"
       "Global options:\n"
       "  --project-dir <path>  Project directory (default: KTX_PROJECT_DIR, then the\n"
@@ -101,6 +105,10 @@ int main(int argc, char *argv[])
         return SqlCommand::run(context, args);
     if (command == QLatin1String("sl"))
         return SlCommand::run(context, args);
+    if (command == QLatin1String("wiki"))
+        return WikiCommand::run(context, args);
+    if (command == QLatin1String("mcp"))
+        return McpCommand::run(context, args);
     if (command == QLatin1String("help")) {
         context.out() << kHelp;
         return ExitOk;

@@ -3,6 +3,8 @@
 #include "clicontext.h"
 #include "db/connectionsettings.h"
 #include "db/databasesession.h"
+#include "ktxtools/ktxtooljson.h"
+#include "ktxtools/semanticqueryrunner.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
 #include "semantic/semanticengine.h"
@@ -15,13 +17,12 @@
 #include <QJsonDocument>
 
 #include <algorithm>
-#include <cmath>
 
 namespace ktx {
 
 namespace {
 
-constexpr int kMaxRows = 10000;
+constexpr int kMaxRows = SemanticQueryRunner::MaxRows;
 
 QList<QCommandLineOption> connectionOptions()
 {
@@ -37,31 +38,6 @@ QString connectionValue(const QCommandLineParser &parser)
 {
     const QString a = parser.value(QStringLiteral("connection"));
     return a.isEmpty() ? parser.value(QStringLiteral("connection-id")) : a;
-}
-
-QJsonValue jsonCell(const QVariant &value)
-{
-    if (value.isNull())
-        return QJsonValue::Null;
-    switch (value.typeId()) {
-    case QMetaType::Bool:
-        return value.toBool();
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-    case QMetaType::Double:
-    case QMetaType::Float: {
-        const double d = value.toDouble();
-        return std::isfinite(d) ? QJsonValue(d) : QJsonValue(value.toString());
-    }
-    case QMetaType::QDateTime:
-        return value.toDateTime().toString(Qt::ISODate);
-    case QMetaType::QDate:
-        return value.toDate().toString(Qt::ISODate);
-    default:
-        return value.toString();
-    }
 }
 
 QString textCell(const QVariant &value)
@@ -457,81 +433,49 @@ int query(CliContext &context, const QStringList &args)
     const auto connectionId = pickConnection(context, store, connectionValue(parser), &exitCode);
     if (!connectionId)
         return exitCode;
-    const ConnectionConfig *config
-        = project->config ? project->config->config.connection(*connectionId) : nullptr;
-    if (!config)
+    if (!project->config)
         return context.fail(
             QStringLiteral("connection_not_found"),
             QStringLiteral("Connection \"%1\" is not configured in ktx.yaml").arg(*connectionId),
             QStringLiteral("Run `ktx setup` to add it, or pass --connection <id>."));
-    // The policy comes from ktx.yaml, never from the caller.
-    q.predefinedMeasuresOnly
-        = config->field(QStringLiteral("query_policy")) == QLatin1String("semantic-layer-only");
-
-    SourceLoader::SourceSet set = store.load(*connectionId);
-    if (set.sources.isEmpty())
-        return context.fail(
-            QStringLiteral("sl_no_sources"),
-            QStringLiteral("No semantic-layer sources found in %1")
-                .arg(store.directory(*connectionId)),
-            QStringLiteral("Run `ktx ingest %1` to build them.").arg(*connectionId));
     if (context.debug) {
-        for (const SourceIssue &i : std::as_const(set.issues))
+        const QList<SourceIssue> issues = store.load(*connectionId).issues;
+        for (const SourceIssue &i : issues)
             context.err() << "debug: " << i.toText() << '\n';
     }
-    const SemanticEngine engine(set.sources);
-    Result<SemanticEngine::Compiled> compiled = engine.compile(q, config->driver);
-    if (!compiled.ok())
-        return context.fail(compiled.error().code, compiled.error().message, compiled.error().hint);
-
-    QJsonArray notes;
-    if (compiled->plan.hasFanOut)
-        notes.append(QString(compiled->plan.fanOutDescription
-                             + QStringLiteral(": each measure group is "
-                                              "aggregated on its own, so "
-                                              "nothing is double counted.")));
-    for (const QString &w : compiled->plan.warnings)
-        notes.append(w);
-    if (onlySql) {
+    // Shared with the sl_query MCP tool: query_policy, notes and row caps.
+    const SemanticQueryRunner runner(project->dir, project->config->config);
+    SemanticQueryRunner::Request request;
+    request.connectionId = *connectionId;
+    request.query = q;
+    request.execute = !onlySql;
+    Result<SemanticQueryRunner::Outcome> outcome = runner.run(request);
+    if (!outcome.ok())
+        return context.fail(outcome.error().code, outcome.error().message, outcome.error().hint);
+    const QJsonArray notes = QJsonArray::fromStringList(outcome->notes);
+    if (onlySql || !outcome->executed) {
         if (context.json) {
-            notes.append(QStringLiteral("Compile only: the query was not executed."));
             context.printJson({{QStringLiteral("connectionId"), *connectionId},
-                               {QStringLiteral("dialect"), compiled->dialect},
-                               {QStringLiteral("sql"), compiled->sql},
-                               {QStringLiteral("plan"), compiled->plan.toJson()},
+                               {QStringLiteral("dialect"), outcome->dialect},
+                               {QStringLiteral("sql"), outcome->sql},
+                               {QStringLiteral("plan"), outcome->planJson()},
                                {QStringLiteral("notes"), notes}});
         } else {
-            context.out() << compiled->sql << '\n';
+            context.out() << outcome->sql << '\n';
             context.out().flush();
         }
         return ExitOk;
     }
-
-    Result<ConnectionSettings> settings = ConnectionSettings::fromConfig(*config, project->dir);
-    if (!settings.ok())
-        return context.fail(settings.error().code, settings.error().message, settings.error().hint);
-    Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(*settings);
-    if (!session.ok())
-        return context.fail(session.error().code, session.error().message, session.error().hint);
-    Result<QueryResult> result = (*session)->query(compiled->sql, qBound(1, q.limit, kMaxRows));
-    if (!result.ok())
-        return context.fail(result.error().code, result.error().message, result.error().hint);
-
+    const QueryResult *result = &outcome->result;
     if (context.json) {
-        QJsonArray rows;
-        for (const QVariantList &row : std::as_const(result->rows)) {
-            QJsonArray values;
-            for (const QVariant &v : row)
-                values.append(jsonCell(v));
-            rows.append(values);
-        }
+        const QJsonArray rows = KtxToolJson::rows(*result);
         context.printJson({{QStringLiteral("connectionId"), *connectionId},
-                           {QStringLiteral("dialect"), compiled->dialect},
+                           {QStringLiteral("dialect"), outcome->dialect},
                            {QStringLiteral("headers"), QJsonArray::fromStringList(result->columns)},
                            {QStringLiteral("rows"), rows},
                            {QStringLiteral("totalRows"), int(result->rows.size())},
                            {QStringLiteral("truncated"), result->truncated},
-                           {QStringLiteral("sql"), compiled->sql},
+                           {QStringLiteral("sql"), outcome->sql},
                            {QStringLiteral("notes"), notes}});
         return ExitOk;
     }

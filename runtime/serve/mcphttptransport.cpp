@@ -203,6 +203,12 @@ void McpHttpTransport::handle(const HttpRequest &request, HttpResponder *respond
                  .arg(QString::fromLatin1(request.header("Origin"))));
         return;
     }
+    if (m_health && request.path == QLatin1String("/health")
+        && (request.method == "GET" || request.method == "HEAD")) {
+        responder->respond(200, {{"Content-Type", "application/json"}},
+                           QJsonDocument(m_health()).toJson(QJsonDocument::Compact));
+        return;
+    }
     if (request.path != m_path) {
         responder->respond(404, {{"Content-Type", "text/plain; charset=utf-8"}}, "Not found\n");
         return;

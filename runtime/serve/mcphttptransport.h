@@ -5,10 +5,13 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
+
+#include <functional>
 
 namespace ktx {
 
@@ -51,6 +54,13 @@ public:
     // Full origins ("https://app.example.com") accepted besides loopback ones.
     void setAllowedOrigins(const QStringList &origins) { m_allowedOrigins = origins; }
     void setPath(const QString &path) { m_path = path; }
+    // When set, GET /health answers 200 with this JSON (after the Host and
+    // Origin checks, without the bearer token: it reveals no project data a
+    // token protects, and lets scripts tell a live daemon from a dead one).
+    void setHealthProvider(std::function<QJsonObject()> provider)
+    {
+        m_health = std::move(provider);
+    }
     QString path() const { return m_path; }
     void setMaxBodyBytes(qsizetype bytes);
     // Beyond this, the least recently used idle session is dropped to make room.
@@ -92,6 +102,7 @@ private:
     QStringList m_allowedHosts;
     QStringList m_allowedOrigins;
     QString m_path = QStringLiteral("/mcp");
+    std::function<QJsonObject()> m_health;
     qsizetype m_maxBodyBytes = DefaultMaxBodyBytes;
     int m_maxSessions = DefaultMaxSessions;
     QHash<QString, McpSession *> m_sessions;

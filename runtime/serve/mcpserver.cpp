@@ -345,6 +345,17 @@ QJsonObject McpServer::listTools(const QString &version) const
                 {QStringLiteral("destructiveHint"), tool.annotations.destructive},
                 {QStringLiteral("idempotentHint"), tool.annotations.idempotent},
                 {QStringLiteral("openWorldHint"), tool.annotations.openWorld}};
+            if (m_compactAnnotations) {
+                // Left out only where the MCP default already says the same:
+                // readOnly/idempotent default to false, and destructiveHint
+                // means nothing for a read-only tool.
+                if (!tool.annotations.readOnly)
+                    annotations.remove(QStringLiteral("readOnlyHint"));
+                else
+                    annotations.remove(QStringLiteral("destructiveHint"));
+                if (!tool.annotations.idempotent)
+                    annotations.remove(QStringLiteral("idempotentHint"));
+            }
             if (!tool.annotations.title.isEmpty())
                 annotations.insert(QStringLiteral("title"), tool.annotations.title);
             entry.insert(QStringLiteral("annotations"), annotations);

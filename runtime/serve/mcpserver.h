@@ -47,6 +47,11 @@ public:
     void setServerInfo(const QString &name, const QString &version, const QString &title = {});
     // Optional guidance returned by initialize for the model.
     void setInstructions(const QString &instructions) { m_instructions = instructions; }
+    // Annotation hints as the original ktx lists them: readOnlyHint and
+    // idempotentHint only when true, destructiveHint only for a tool that is
+    // not read-only, openWorldHint always. Same meaning under the MCP defaults
+    // as the explicit form (the default), which spells out every hint.
+    void setCompactAnnotations(bool compact) { m_compactAnnotations = compact; }
     // How many tool calls run at once (default: at least 4).
     void setMaxConcurrentCalls(int calls) { m_pool.setMaxThreadCount(calls); }
     const ToolSet &tools() const { return m_tools; }
@@ -98,6 +103,7 @@ private:
     QString m_version;
     QString m_title;
     QString m_instructions;
+    bool m_compactAnnotations = false;
     quint64 m_nextSerial = 0;
     QHash<quint64, PendingCall> m_pending;
     // Declared last so it is destroyed first: its destructor waits for running
