@@ -1,5 +1,6 @@
 #include "setupwizard.h"
 
+#include "agentspage.h"
 #include "databasespage.h"
 #include "llmpage.h"
 #include "project/projectfolderstate.h"
@@ -21,12 +22,15 @@ struct PageStep
 };
 
 // Page ids and the setup step each page stands for, in wizard order.
+// clang-format off
 constexpr PageStep pageSteps[] = {
     {SetupWizard::Page_Project, "project"},
     {SetupWizard::Page_Llm, "llm"},
     {SetupWizard::Page_Databases, "databases"},
+    {SetupWizard::Page_Agents, "agents"},
     {SetupWizard::Page_Summary, "summary"},
 };
+// clang-format on
 
 } // namespace
 
@@ -35,6 +39,7 @@ SetupWizard::SetupWizard(const QString &projectDir, const QString &startStep, QW
     , m_projectPage(new ProjectLocationPage)
     , m_llmPage(new LlmPage)
     , m_databasesPage(new DatabasesPage)
+    , m_agentsPage(new AgentsPage)
     , m_summaryPage(new SummaryPage)
     , m_writer(new SetupProgressWriter(this))
 {
@@ -47,6 +52,7 @@ SetupWizard::SetupWizard(const QString &projectDir, const QString &startStep, QW
     setPage(Page_Project, m_projectPage);
     setPage(Page_Llm, m_llmPage);
     setPage(Page_Databases, m_databasesPage);
+    setPage(Page_Agents, m_agentsPage);
     setPage(Page_Summary, m_summaryPage);
     setStartId(Page_Project);
 
@@ -97,7 +103,8 @@ QStringList SetupWizard::availableSteps()
 
 bool SetupWizard::isBusy() const
 {
-    return m_summaryPage->isBusy() || m_llmPage->isSaving() || m_databasesPage->isSaving();
+    return m_summaryPage->isBusy() || m_llmPage->isSaving() || m_databasesPage->isSaving()
+        || m_agentsPage->isBusy();
 }
 
 void SetupWizard::markStepCompleted(const QString &step)
@@ -120,6 +127,9 @@ int SetupWizard::nextId() const
             = ProjectFolderState::inspect(field(SetupField::ProjectDir).toString());
         return folder.hasConfig ? Page_Llm : Page_Summary;
     }
+    // The databases page predates the agents page and still names the summary.
+    if (currentId() == Page_Databases)
+        return Page_Agents;
     return QWizard::nextId();
 }
 

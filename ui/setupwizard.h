@@ -7,6 +7,7 @@
 
 namespace ktx {
 
+class AgentsPage;
 class DatabasesPage;
 class LlmPage;
 class ProjectLocationPage;
@@ -29,7 +30,7 @@ class SetupWizard : public QWizard
     Q_OBJECT
 
 public:
-    enum PageId { Page_Project, Page_Llm, Page_Databases, Page_Summary };
+    enum PageId { Page_Project, Page_Llm, Page_Databases, Page_Agents, Page_Summary };
     Q_ENUM(PageId)
 
     // projectDir: the project to resume or change (may be empty for a new one).
@@ -38,7 +39,8 @@ public:
                          QWidget *parent = nullptr);
     ~SetupWizard() override;
 
-    static QString stepForPage(int id); // "project", "llm", "databases", "summary"; empty otherwise
+    static QString
+    stepForPage(int id); // "project", "llm", "databases", "agents", "summary"; empty otherwise
     static int pageForStep(const QString &step); // -1 when no page exists for the step
     // Setup steps that have a page, e.g. for the dashboard's "Fix…" buttons.
     static QStringList availableSteps();
@@ -71,6 +73,7 @@ private:
     ProjectLocationPage *m_projectPage;
     LlmPage *m_llmPage;
     DatabasesPage *m_databasesPage;
+    AgentsPage *m_agentsPage;
     SummaryPage *m_summaryPage;
     SetupProgressWriter *m_writer;
     SetupProgress m_progress;

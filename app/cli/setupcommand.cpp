@@ -9,7 +9,9 @@
 #include "project/projectscaffold.h"
 #include "project/secretref.h"
 #include "project/setupprogress.h"
+#include "serve/agentintegration.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -44,6 +46,147 @@ QString projectRelativePath(const QString &typed, const QString &projectDir)
     const QString absolute = QDir::cleanPath(QDir::current().absoluteFilePath(typed));
     const QString relative = QDir(projectDir).relativeFilePath(absolute);
     return relative.startsWith(QLatin1String("..")) ? absolute : relative;
+}
+
+// `--target a,b --target c` → {a, b, c}
+QStringList splitTargets(const QStringList &values)
+{
+    QStringList targets;
+    for (const QString &value : values) {
+        for (const QString &part : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString target = part.trimmed();
+            if (!targets.contains(target))
+                targets << target;
+        }
+    }
+    return targets;
+}
+
+// A path as the user sees it: relative to the project when inside it.
+QString shownPath(const QString &path, const QString &projectDir)
+{
+    const QString relative = QDir(projectDir).relativeFilePath(path);
+    return relative.startsWith(QLatin1String("..")) ? path : relative;
+}
+
+struct AgentOptions
+{
+    QStringList targets;
+    QString scope;
+    QString mode;
+    QString installDir;
+    QString url;
+    bool writeCodexConfig = false;
+    bool remove = false;
+};
+
+// Plans and applies an agent install (or removal) and prints what it did.
+// Returns the exit code; `summary` gets one line per install for `ktx setup`.
+int runAgents(CliContext &context, const QString &projectDir, const AgentOptions &options,
+              QStringList *summary = nullptr)
+{
+    Result<AgentIntegrationPlan> plan = [&]() -> Result<AgentIntegrationPlan> {
+        if (options.remove)
+            return AgentIntegration::planRemove(projectDir, options.targets, options.scope);
+        AgentIntegrationRequest request;
+        request.projectDir = projectDir;
+        request.installDir = options.installDir;
+        request.targets = options.targets;
+        request.scope = options.scope.isEmpty() ? QStringLiteral("project") : options.scope;
+        request.mode = options.mode.isEmpty() ? QStringLiteral("mcp") : options.mode;
+        request.url = options.url;
+        request.writeCodexConfig = options.writeCodexConfig;
+        request.ktxCommand = QCoreApplication::applicationFilePath();
+        return AgentIntegration::planInstall(request);
+    }();
+    if (!plan.ok()) {
+        const Error &e = plan.error();
+        return context.fail(e.code, e.message, e.hint,
+                            e.code == QLatin1String("usage") ? ExitUsage : ExitFailure);
+    }
+    Result<AgentIntegrationPlan> applied = AgentIntegration::apply(*plan);
+    if (!applied.ok())
+        return context.fail(applied.error().code, applied.error().message, applied.error().hint);
+    const AgentIntegrationPlan &done = *applied;
+
+    QStringList installs;
+    for (const AgentInstallRecord &record : done.after.installs)
+        installs << record.key();
+    if (summary) {
+        for (const AgentFileChange &c : done.changes) {
+            if (c.action == AgentFileChange::Action::Create
+                || c.action == AgentFileChange::Action::Update
+                || c.action == AgentFileChange::Action::Remove)
+                *summary << QStringLiteral("agents: %1 %2")
+                                .arg(AgentIntegration::actionName(c.action),
+                                     shownPath(c.path, projectDir));
+        }
+        return ExitOk;
+    }
+
+    if (context.json) {
+        QJsonArray files;
+        for (const AgentFileChange &c : done.changes) {
+            QJsonObject file {{QStringLiteral("path"), c.path},
+                              {QStringLiteral("kind"), c.kind},
+                              {QStringLiteral("action"), AgentIntegration::actionName(c.action)}};
+            if (!c.role.isEmpty())
+                file.insert(QStringLiteral("role"), c.role);
+            if (!c.note.isEmpty())
+                file.insert(QStringLiteral("note"), c.note);
+            files << file;
+        }
+        QJsonArray snippets;
+        for (const AgentSnippet &snippet : done.snippets)
+            snippets << QJsonObject {{QStringLiteral("target"), snippet.target},
+                                     {QStringLiteral("title"), snippet.title},
+                                     {QStringLiteral("text"), snippet.text}};
+        context.printJson(
+            QJsonObject {{QStringLiteral("ok"), true},
+                         {QStringLiteral("projectDir"), projectDir},
+                         {QStringLiteral("removal"), done.removal},
+                         {QStringLiteral("url"), done.request.url},
+                         {QStringLiteral("installs"), QJsonArray::fromStringList(installs)},
+                         {QStringLiteral("files"), files},
+                         {QStringLiteral("snippets"), snippets},
+                         {QStringLiteral("notes"), QJsonArray::fromStringList(done.notes)},
+                         {QStringLiteral("manifest"), AgentInstallManifest::filePath(projectDir)}});
+        return ExitOk;
+    }
+
+    QTextStream &out = context.out();
+    out << (done.removal ? "ktx setup --agents --remove · " : "ktx setup --agents · ") << projectDir
+        << "\n";
+    if (done.changes.isEmpty())
+        out << "  Nothing to change.\n";
+    for (const AgentFileChange &c : done.changes) {
+        using A = AgentFileChange::Action;
+        const char *mark = c.action == A::Unchanged ? "=" : c.action == A::Keep ? "!" : "✓";
+        out << "  " << mark << " " << qSetFieldWidth(9) << Qt::left
+            << AgentIntegration::actionName(c.action) << qSetFieldWidth(0)
+            << shownPath(c.path, projectDir);
+        if (!c.note.isEmpty())
+            out << "  (" << c.note << ")";
+        out << "\n";
+    }
+    out << "\nAgent integration ready: "
+        << (installs.isEmpty()
+                ? QStringLiteral("no")
+                : QStringLiteral("yes (%1)").arg(installs.join(QStringLiteral(", "))))
+        << "\n";
+    for (const AgentSnippet &snippet : done.snippets) {
+        out << "\n" << snippet.title << "\n";
+        for (const QString &line : snippet.text.split(QLatin1Char('\n')))
+            out << "    " << line << "\n";
+    }
+    if (!done.removal && !done.notes.isEmpty()) {
+        out << "\n";
+        for (const QString &note : done.notes)
+            out << note << "\n";
+    }
+    for (const QString &note : done.removal ? done.notes : QStringList())
+        out << "\n" << note << "\n";
+    return ExitOk;
 }
 
 } // namespace
@@ -127,12 +270,79 @@ int SetupCommand::run(CliContext &context, const QStringList &args)
         = option(QStringLiteral("skip-sources"), QStringLiteral("Add no context source."));
     const QCommandLineOption skipAgents
         = option(QStringLiteral("skip-agents"), QStringLiteral("Install no agent integration."));
-    parser.addOptions(
-        {yes,        llmBackend,       llmModel,         llmBaseUrl,       llmKeyEnv,
-         llmKeyFile, anthropicKeyEnv,  anthropicKeyFile, vertexProject,    vertexLocation,
-         skipLlm,    embeddingBackend, embeddingKeyEnv,  embeddingKeyFile, skipEmbeddings,
-         database,   databaseId,       databaseUrl,      databaseSchema,   skipDatabases,
-         reviewMode, skipSources,      skipAgents});
+    const QCommandLineOption agents
+        = option(QStringLiteral("agents"),
+                 QStringLiteral("Install agent config and instructions only (with --target)."));
+    const QCommandLineOption target
+        = option(QStringLiteral("target"),
+                 QStringLiteral("Agent client: claude-code, codex, cursor, opencode or universal "
+                                "(repeatable, or comma-separated)."),
+                 QStringLiteral("target"));
+    const QCommandLineOption scope
+        = option(QStringLiteral("scope"),
+                 QStringLiteral("Where agent config goes: project (default), user (= --global) "
+                                "or local (claude-code: private section of ~/.claude.json)."),
+                 QStringLiteral("scope"));
+    const QCommandLineOption global = option(
+        QStringLiteral("global"), QStringLiteral("Global scope; claude-code and codex only."));
+    const QCommandLineOption local
+        = option(QStringLiteral("local"),
+                 QStringLiteral("Claude Code only: the MCP entry goes into ~/.claude.json's "
+                                "section for this project."));
+    const QCommandLineOption installDir
+        = option(QStringLiteral("install-dir"),
+                 QStringLiteral("Folder for project-scoped agent files (default: the project)."),
+                 QStringLiteral("path"));
+    const QCommandLineOption agentMode = QCommandLineOption(
+        {QStringLiteral("agent-mode"), QStringLiteral("mode")},
+        QStringLiteral("mcp (default: ask data questions over MCP) or mcp-cli (also the admin "
+                       "CLI skill and rule)."),
+        QStringLiteral("mode"));
+    const QCommandLineOption writeCodexConfig
+        = option(QStringLiteral("write-codex-config"),
+                 QStringLiteral("Codex: also set [mcp_servers.ktx] in $CODEX_HOME/config.toml "
+                                "(default ~/.codex), keeping the rest of the file."));
+    const QCommandLineOption mcpUrl = option(
+        QStringLiteral("mcp-url"),
+        QStringLiteral("MCP endpoint for agent configs (default: the running server's, else "
+                       "http://localhost:7878/mcp)."),
+        QStringLiteral("url"));
+    const QCommandLineOption remove = option(
+        QStringLiteral("remove"),
+        QStringLiteral("With --agents: remove what ktx installed (all targets, or --target)."));
+    parser.addOptions({yes,
+                       llmBackend,
+                       llmModel,
+                       llmBaseUrl,
+                       llmKeyEnv,
+                       llmKeyFile,
+                       anthropicKeyEnv,
+                       anthropicKeyFile,
+                       vertexProject,
+                       vertexLocation,
+                       skipLlm,
+                       embeddingBackend,
+                       embeddingKeyEnv,
+                       embeddingKeyFile,
+                       skipEmbeddings,
+                       database,
+                       databaseId,
+                       databaseUrl,
+                       databaseSchema,
+                       skipDatabases,
+                       reviewMode,
+                       skipSources,
+                       skipAgents,
+                       agents,
+                       target,
+                       scope,
+                       global,
+                       local,
+                       installDir,
+                       agentMode,
+                       writeCodexConfig,
+                       mcpUrl,
+                       remove});
     if (const auto exit = context.parse(parser, QStringLiteral("setup"), args))
         return *exit;
     if (!parser.positionalArguments().isEmpty())
@@ -141,6 +351,54 @@ int SetupCommand::run(CliContext &context, const QStringList &args)
                                 .arg(parser.positionalArguments().join(QLatin1Char(' '))),
                             QStringLiteral("Pass the project folder with --project-dir."),
                             ExitUsage);
+
+    // Agent integration flags, shared by `--agents` and the full setup.
+    AgentOptions agentOptions;
+    agentOptions.targets = splitTargets(parser.values(target));
+    agentOptions.mode = parser.value(agentMode);
+    agentOptions.installDir = parser.value(installDir);
+    agentOptions.url = parser.value(mcpUrl);
+    agentOptions.writeCodexConfig = parser.isSet(writeCodexConfig);
+    agentOptions.remove = parser.isSet(remove);
+    agentOptions.scope = parser.value(scope);
+    if (parser.isSet(global) + parser.isSet(local) + parser.isSet(scope) > 1)
+        return context.fail(QStringLiteral("usage"),
+                            QStringLiteral("Pass one of --scope, --global and --local."), {},
+                            ExitUsage);
+    if (parser.isSet(global))
+        agentOptions.scope = QStringLiteral("global");
+    if (parser.isSet(local))
+        agentOptions.scope = QStringLiteral("local");
+    if (parser.isSet(installDir)
+        && (agentOptions.scope == QLatin1String("global")
+            || agentOptions.scope == QLatin1String("user")))
+        return context.fail(QStringLiteral("usage"),
+                            QStringLiteral("--install-dir cannot be combined with global scope."),
+                            {}, ExitUsage);
+    if (!agentOptions.installDir.isEmpty())
+        agentOptions.installDir = QDir::current().absoluteFilePath(agentOptions.installDir);
+    if (parser.isSet(remove) && !parser.isSet(agents))
+        return context.fail(QStringLiteral("usage"), QStringLiteral("--remove needs --agents."),
+                            QStringLiteral("Run `ktx setup --agents --remove [--target <t>]`."),
+                            ExitUsage);
+
+    if (parser.isSet(agents)) {
+        // Needs no prompts: targets come from flags, the wizard page is the interactive path.
+        const ProjectLocator::Resolution where = ProjectLocator::resolve(context.projectDirFlag);
+        if (!where.hasConfig)
+            return context.fail(
+                QStringLiteral("project_missing"),
+                QStringLiteral("No ktx project found at %1.").arg(where.dir),
+                QStringLiteral("Pass --project-dir <folder>, or create one with `ktx setup "
+                               "--no-input`."));
+        if (agentOptions.targets.isEmpty() && !agentOptions.remove)
+            return context.fail(
+                QStringLiteral("usage"), QStringLiteral("Run in a TTY, or pass --target <target>."),
+                QStringLiteral("Targets: %1. The desktop wizard's Agents page asks instead.")
+                    .arg(AgentIntegration::targets().join(QStringLiteral(", "))),
+                ExitUsage);
+        return runAgents(context, where.dir, agentOptions);
+    }
     if (!context.noInput)
         return context.fail(QStringLiteral("interactive_unavailable"),
                             QStringLiteral("Interactive setup runs in the desktop app."),
@@ -423,6 +681,11 @@ int SetupCommand::run(CliContext &context, const QStringList &args)
     const bool modified = editor.isModified();
     if (Result<void> r = editor.saveAndCommit(); !r.ok())
         return context.fail(r.error().code, r.error().message, r.error().hint);
+    if (!agentOptions.targets.isEmpty() && !parser.isSet(skipAgents)) {
+        if (const int code = runAgents(context, dir, agentOptions, &changes); code != ExitOk)
+            return code;
+        progress.markCompleted(QStringLiteral("agents"));
+    }
     if (Result<void> r = progress.save(dir); !r.ok())
         return context.fail(r.error().code, r.error().message, r.error().hint);
 

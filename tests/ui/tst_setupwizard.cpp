@@ -186,10 +186,12 @@ void TestSetupWizard::resumesOnTheSavedPage()
         QCOMPARE(wizard.field(SetupField::ProjectDir).toString(), QDir::cleanPath(dir));
         wizard.setField(SetupField::ProjectName, QStringLiteral("Resumed"));
         wizard.next();
-        // An existing project offers its model and databases before the summary.
+        // An existing project offers its model, databases and agents before the summary.
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Llm));
         wizard.next();
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Databases));
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Agents));
         wizard.next();
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Summary));
         QTRY_COMPARE_WITH_TIMEOUT(SetupProgress::load(dir).currentPage, QStringLiteral("summary"),
@@ -203,6 +205,8 @@ void TestSetupWizard::resumesOnTheSavedPage()
     QCOMPARE(reopened.field(SetupField::ProjectName).toString(), QStringLiteral("Resumed"));
     QCOMPARE(reopened.field(SetupField::ProjectDir).toString(), QDir::cleanPath(dir));
     // Back still leads through the earlier pages.
+    reopened.back();
+    QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Agents));
     reopened.back();
     QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Databases));
     reopened.back();
