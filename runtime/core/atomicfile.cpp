@@ -53,7 +53,10 @@ Result<void> AtomicFile::write(const QString &path, const QByteArray &content,
         return makeError(QStringLiteral("write_failed"),
                          QStringLiteral("Cannot restrict the permissions of %1.").arg(path));
     }
-    if (file.write(content) != content.size() || !file.commit()) {
+    // flush() before commit(): Qt 6.4's QSaveFile commits (and renames a truncated
+    // file over the target) when a buffered write fails part-way (EFBIG, ENOSPC);
+    // only flush() reports it.
+    if (file.write(content) != content.size() || !file.flush() || !file.commit()) {
         const QString reason = file.errorString();
         file.cancelWriting();
         return makeError(QStringLiteral("write_failed"),

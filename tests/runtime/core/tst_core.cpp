@@ -1,8 +1,15 @@
+#include "core/atomicfile.h"
 #include "core/cancellationtoken.h"
 #include "core/result.h"
 #include "core/secretredactor.h"
 
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
+#include <sys/resource.h>
 
 using namespace ktx;
 
@@ -55,6 +62,31 @@ private Q_SLOTS:
         QVERIFY(!copy.isCancelled());
         token.cancel();
         QVERIFY(copy.isCancelled());
+    }
+
+    // A buffered write (smaller than QFileDevice's buffer) that fails part-way
+    // (here: the file-size limit; a full disk behaves the same) must fail and
+    // leave the old file whole. Qt 6.4's QSaveFile::commit() alone would
+    // rename the truncated file into place.
+    void atomicWriteThatFailsKeepsTheOldFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("page.md"));
+        QVERIFY(AtomicFile::write(path, "old contents\n").ok());
+        struct rlimit old {};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit small = old;
+        small.rlim_cur = 1024;
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+        const auto result = AtomicFile::write(path, QByteArray(5000, 'x'));
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, previousHandler);
+        QVERIFY(!result.ok());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("old contents\n"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList {QStringLiteral("page.md")});
     }
 };
 
