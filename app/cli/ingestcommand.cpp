@@ -2,12 +2,17 @@
 
 #include "clicontext.h"
 #include "db/queryhistoryoptions.h"
+#include "ingest/ingestevent.h"
+#include "ingest/ingestrun.h"
 #include "ingest/queryhistoryingest.h"
 #include "ingest/structuralingest.h"
+#include "llm/llmsettings.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
+#include <QMutex>
 
 #include <algorithm>
 
@@ -116,10 +121,29 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
     }
 
     QStringList notices;
-    if (config.review.mode == QLatin1String("review"))
+    const bool enrich
+        = config.llm.backend != QLatin1String("none") && !config.llm.backend.isEmpty();
+    const QString reviewMode = config.review.mode == QLatin1String("review")
+        ? QStringLiteral("review")
+        : QStringLiteral("auto"); // the CLI default, as in the original
+    if (reviewMode == QLatin1String("review"))
         notices << QStringLiteral(
-            "review.mode is `review`, but this version has no pending-review step yet: runs are "
-            "committed directly. Inspect them with `git log` and revert a run with `git revert`.");
+            "review.mode is `review`: the schema snapshot is committed directly; enriched "
+            "changes wait on a ktx/runs/<runId> branch for review.");
+    // The pre-flight enrichment gate (ktx-spec §9.1): a model is needed before
+    // anything runs for a target.
+    std::optional<LlmSettings> llm;
+    QString enrichmentGap;
+    if (enrich) {
+        auto settings = LlmSettings::fromConfig(config.llm, where.dir);
+        if (!settings.ok())
+            enrichmentGap = settings.error().message;
+        else if (!settings->isAgentCli()
+                 && settings->modelFor(QStringLiteral("candidateExtraction")).isEmpty())
+            enrichmentGap = QStringLiteral("model configuration");
+        else
+            llm = *settings;
+    }
     for (const QString &notice : std::as_const(notices))
         if (!context.json)
             context.err() << "Warning: " << notice << "\n";
@@ -136,7 +160,33 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         QString history = QStringLiteral("skipped");
     };
     QList<Row> rows;
+    QStringList skippedEnrichment;
+    QMutex outputMutex;
     for (const ConnectionConfig *connection : std::as_const(targets)) {
+        if (!enrichmentGap.isEmpty()) {
+            failed = true;
+            const QString detail = enrichmentGap == QLatin1String("model configuration")
+                ? QStringLiteral("%1 cannot be ingested: enrichment is not configured (model "
+                                 "configuration). Run ktx setup to configure a model and "
+                                 "embeddings.")
+                      .arg(connection->id)
+                : QStringLiteral("%1 cannot be ingested: enrichment is not configured (%2). Run "
+                                 "ktx setup to configure a model and embeddings.")
+                      .arg(connection->id, enrichmentGap);
+            results.append(QJsonObject {
+                {QStringLiteral("connectionId"), connection->id},
+                {QStringLiteral("driver"), connection->driver},
+                {QStringLiteral("preflightFailure"), detail},
+                {QStringLiteral("steps"),
+                 QJsonArray {QJsonObject {
+                     {QStringLiteral("operation"), QStringLiteral("database-schema")},
+                     {QStringLiteral("status"), QStringLiteral("not-run")},
+                     {QStringLiteral("code"), QStringLiteral("enrichment_not_configured")},
+                     {QStringLiteral("detail"), detail}}}}});
+            rows << Row {connection->id, QStringLiteral("not-run"), detail,
+                         QStringLiteral("not-run")};
+            continue;
+        }
         const auto progress = [&](const QString &message) {
             if (!context.json)
                 context.err() << "  " << message << "…\n" << Qt::flush;
@@ -249,6 +299,103 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                                  {QStringLiteral("status"), QStringLiteral("skipped")},
                                  {QStringLiteral("detail"), QStringLiteral("not enabled")}});
             }
+            // Enrichment: the agent pipeline over the snapshot just committed.
+            if (!llm) {
+                steps.append(QJsonObject {
+                    {QStringLiteral("operation"), QStringLiteral("enrichment")},
+                    {QStringLiteral("status"), QStringLiteral("skipped")},
+                    {QStringLiteral("detail"),
+                     QStringLiteral("no model configured (llm.provider.backend: none)")}});
+                skippedEnrichment << QStringLiteral(
+                                         "%1: no model configured (llm.provider.backend: none); "
+                                         "descriptions, measures, joins and wiki pages were not "
+                                         "generated. Run `ktx setup` to choose a model.")
+                                         .arg(connection->id);
+            } else {
+                IngestRunOptions options;
+                options.projectDir = where.dir;
+                options.config = config;
+                options.connectionId = connection->id;
+                options.reviewMode = reviewMode;
+                options.llm = *llm;
+                options.appVersion = QCoreApplication::applicationVersion();
+                if (!context.json)
+                    options.listener = [&context, &outputMutex](const IngestEvent &e) {
+                        if (e.type != IngestEvent::Type::UnitFinished
+                            && e.type != IngestEvent::Type::PhaseChanged)
+                            return;
+                        QMutexLocker lock(&outputMutex);
+                        if (e.type == IngestEvent::Type::PhaseChanged)
+                            context.err()
+                                << "  enrichment: "
+                                << e.data.value(QStringLiteral("phase")).toString() << "…\n"
+                                << Qt::flush;
+                        else
+                            context.err()
+                                << "    " << e.unitKey << ": "
+                                << e.data.value(QStringLiteral("status")).toString()
+                                << (e.data.value(QStringLiteral("cached")).toBool() ? " (cached)"
+                                                                                    : "")
+                                << "\n"
+                                << Qt::flush;
+                    };
+                IngestRun run(options);
+                auto ran = run.run();
+                QJsonObject step {{QStringLiteral("operation"), QStringLiteral("enrichment")}};
+                if (!ran.ok()) {
+                    failed = true;
+                    step.insert(QStringLiteral("status"), QStringLiteral("failed"));
+                    step.insert(QStringLiteral("code"), ran.error().code);
+                    step.insert(QStringLiteral("detail"), ran.error().toText());
+                    rows.last().detail
+                        += QStringLiteral("\n    enrichment failed: ") + ran.error().toText();
+                } else {
+                    const IngestRunRecord &rec = ran->record;
+                    const IngestReport &rep = ran->report;
+                    const bool ok = rec.status == QLatin1String("landed")
+                        || rec.status == QLatin1String("pending_review");
+                    if (!ok || !rep.failedWorkUnits.isEmpty())
+                        historyFailed = true; // partial failure
+                    if (!ok)
+                        failed = true;
+                    const QString detail
+                        = QStringLiteral(
+                              "run %1 %2: %3 units (%4 failed, %5 cached), %6 gate prunes")
+                              .arg(rec.runId, rec.status)
+                              .arg(rep.workUnits.size())
+                              .arg(rep.failedWorkUnits.size())
+                              .arg(rep.cacheHits)
+                              .arg(rep.finalGatePrunedReferences.size()
+                                   + rep.finalGateDroppedSources.size());
+                    step.insert(QStringLiteral("status"),
+                                ok ? QStringLiteral("done") : QStringLiteral("failed"));
+                    step.insert(QStringLiteral("detail"),
+                                rec.failureMessage.isEmpty()
+                                    ? detail
+                                    : detail + QStringLiteral(" — ") + rec.failurePhase
+                                        + QStringLiteral(": ") + rec.failureMessage);
+                    step.insert(QStringLiteral("runId"), rec.runId);
+                    step.insert(QStringLiteral("runStatus"), rec.status);
+                    step.insert(QStringLiteral("branch"), rec.runBranch);
+                    step.insert(QStringLiteral("commitId"), rep.commitSha);
+                    step.insert(QStringLiteral("workUnits"), int(rep.workUnits.size()));
+                    step.insert(QStringLiteral("failedWorkUnits"),
+                                QJsonArray::fromStringList(rep.failedWorkUnits));
+                    step.insert(QStringLiteral("cacheHits"), rep.cacheHits);
+                    step.insert(QStringLiteral("modelUnits"), rep.modelCalls);
+                    step.insert(QStringLiteral("interruptedRuns"),
+                                QJsonArray::fromStringList(ran->interruptedRuns));
+                    step.insert(QStringLiteral("events"), ran->eventsPath);
+                    rows.last().detail += QStringLiteral("\n    enrichment: ") + detail;
+                    if (!rec.failureMessage.isEmpty())
+                        rows.last().detail += QStringLiteral("\n    enrichment failed in %1: %2")
+                                                  .arg(rec.failurePhase, rec.failureMessage);
+                    for (const QString &unit : rep.failedWorkUnits)
+                        rows.last().detail += QStringLiteral("\n    failed unit: ") + unit;
+                    rows.last().detail += QStringLiteral("\n    Run: ") + rec.runId;
+                }
+                steps.append(step);
+            }
             json.insert(QStringLiteral("steps"), steps);
         }
         results.append(json);
@@ -272,6 +419,7 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         context.printJson(
             QJsonObject {{QStringLiteral("projectDir"), where.dir},
                          {QStringLiteral("warnings"), QJsonArray::fromStringList(notices)},
+                         {QStringLiteral("skipped"), QJsonArray::fromStringList(skippedEnrichment)},
                          {QStringLiteral("results"), results}});
     } else {
         context.out() << (failed              ? "Ingest finished with failures\n\n"
@@ -287,6 +435,11 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         for (const Row &row : std::as_const(rows))
             context.out() << row.id.leftJustified(width + 2) << row.status.leftJustified(17)
                           << row.history.leftJustified(15) << row.detail << "\n";
+        if (!skippedEnrichment.isEmpty()) {
+            context.out() << "\nSkipped enrichment:\n";
+            for (const QString &line : std::as_const(skippedEnrichment))
+                context.out() << "  " << line << "\n";
+        }
         if (!skippedHistory.isEmpty()) {
             context.out() << "\nSkipped query history:\n";
             for (const QString &line : std::as_const(skippedHistory))

@@ -2,10 +2,13 @@
 
 #include "core/result.h"
 
+#include <QByteArray>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 struct git_repository;
 
@@ -43,6 +46,72 @@ public:
     Result<QString> commit(const QString &message, const Signature &author,
                            const QStringList &paths = {});
     QString headCommitId() const;
+
+    // --- Reading commits without touching the work tree or the index ---
+
+    // A file's bytes at a commit; nullopt when the commit has no such file.
+    Result<std::optional<QByteArray>> fileAt(const QString &commitId, const QString &path) const;
+    // Every file path at a commit below `prefix` (a folder, "" for all), sorted.
+    Result<QStringList> listFiles(const QString &commitId, const QString &prefix = {}) const;
+    QString treeIdOf(const QString &commitId) const;
+
+    // --- Writing commits and branches without touching the work tree or the index ---
+
+    // A path and its new bytes; nullopt deletes the path.
+    using FileChanges = QMap<QString, std::optional<QByteArray>>;
+
+    // A new commit object whose tree is `parentId`'s tree with `changes` applied
+    // (parentId empty: an empty tree and no parent). No reference moves; the
+    // commit is reachable only once a caller points a branch at it.
+    Result<QString> createCommit(const QString &parentId, const FileChanges &changes,
+                                 const QString &message, const Signature &author);
+    // A commit with the given tree of another commit, on a different parent
+    // (the squash of a branch onto its base).
+    Result<QString> createCommitWithTree(const QString &parentId, const QString &treeId,
+                                         const QString &message, const Signature &author);
+
+    // refs/heads/<name> -> commitId (created or moved).
+    Result<void> setBranch(const QString &name, const QString &commitId);
+    Result<void> deleteBranch(const QString &name);
+    // Branch names (without refs/heads/) starting with `prefix`, sorted.
+    QStringList branches(const QString &prefix = {}) const;
+    QString branchTarget(const QString &name) const; // empty when missing
+    // The branch HEAD points at (without refs/heads/); empty when detached.
+    QString currentBranch() const;
+    // Moves refs/heads/<name> to `newId` only if it still points at `expectedId`
+    // (an atomic compare-and-swap on the ref, through git's own lock file).
+    Result<void> moveBranch(const QString &name, const QString &newId, const QString &expectedId,
+                            const QString &reflogMessage);
+
+    // The changed paths between two commits (added, modified or deleted), sorted.
+    Result<QStringList> changedPaths(const QString &fromId, const QString &toId) const;
+
+    // Three-way tree merge of `theirsId` into `oursId` with `baseId` as the
+    // ancestor. Returns the merged tree id, or an error "git_merge_conflict"
+    // whose message lists the conflicting paths.
+    Result<QString> mergeTrees(const QString &baseId, const QString &oursId,
+                               const QString &theirsId);
+
+    // --- The work tree and the index ---
+
+    // Brings the given paths of the work tree and the index to the content of
+    // `commitId` (files written atomically, deleted files removed). Used by
+    // landing after the commit exists; other paths are not touched.
+    Result<void> checkoutPaths(const QString &commitId, const QStringList &paths);
+    // Paths among `paths` whose work-tree or index state differs from HEAD.
+    Result<QStringList> dirtyPaths(const QStringList &paths) const;
+    // The paths where the work tree or the index differs from HEAD (untracked,
+    // ignored files excluded), like `git status --porcelain --untracked-files=no`.
+    Result<QStringList> modifiedPaths() const;
+
+    struct MergeFileResult
+    {
+        QByteArray merged; // with conflict markers when conflicted
+        bool conflicted = false;
+    };
+    // The 3-way merge of one file's text (git_merge_file): ancestor, ours, theirs.
+    static Result<MergeFileResult> mergeFile(const QByteArray &ancestor, const QByteArray &ours,
+                                             const QByteArray &theirs, const QString &path);
 
 private:
     explicit GitRepository(git_repository *repo);

@@ -4,6 +4,7 @@
 #include "db/connectionsettings.h"
 #include "db/databasesession.h"
 #include "git/gitrepository.h"
+#include "git/worktreelanding.h"
 #include "ingest/livedatabaseevidence.h"
 #include "project/projectconfig.h"
 #include "scan/relationshipdiscovery.h"
@@ -290,53 +291,49 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
     if (!newSnapshot && toWrite.isEmpty() && toDelete.isEmpty())
         return result; // nothing changed: no files, no commit
 
-    // Write: the snapshot folder appears whole (renamed from a partial one).
-    QStringList commitPaths;
+    // Land: the commit is built from git objects first; the work tree and the
+    // index follow it in one journaled step (WorktreeLanding), so a kill at any
+    // moment never leaves a half-written snapshot or a half-committed change.
+    GitRepository::FileChanges changes;
     if (newSnapshot) {
         const QString syncRel
             = QStringLiteral("raw-sources/%1/%2/%3")
                   .arg(connection.id, LiveDatabaseEvidence::sourceKey(), result.syncId);
-        const QString partial = root.filePath(syncRel + QStringLiteral(".partial"));
-        QDir(partial).removeRecursively();
         for (auto it = evidence.cbegin(); it != evidence.cend(); ++it)
-            if (Result<void> r = AtomicFile::write(QDir(partial).filePath(it.key()), it.value());
-                !r.ok()) {
-                QDir(partial).removeRecursively();
+            changes.insert(syncRel + QLatin1Char('/') + it.key(), it.value());
+    }
+    for (auto it = toWrite.cbegin(); it != toWrite.cend(); ++it)
+        changes.insert(it.key(), it.value());
+    for (const QString &path : std::as_const(toDelete))
+        changes.insert(path, std::nullopt);
+
+    auto repository = GitRepository::open(projectDir);
+    if (!repository.ok()) {
+        for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+            if (!it.value()) {
+                QFile::remove(root.filePath(it.key()));
+            } else if (Result<void> r = AtomicFile::write(root.filePath(it.key()), *it.value());
+                       !r.ok()) {
                 return r.error();
             }
-        if (!QDir().rename(partial, root.filePath(syncRel))) {
-            QDir(partial).removeRecursively();
-            return makeError(QStringLiteral("write_failed"),
-                             QStringLiteral("Cannot finish the snapshot folder %1.").arg(syncRel));
         }
-        commitPaths << syncRel;
-    }
-    for (auto it = toWrite.cbegin(); it != toWrite.cend(); ++it) {
-        if (Result<void> r = AtomicFile::write(root.filePath(it.key()), it.value()); !r.ok())
-            return r.error();
-        commitPaths << it.key();
-    }
-    for (const QString &path : std::as_const(toDelete)) {
-        QFile::remove(root.filePath(path));
-        commitPaths << path;
+        result.warnings << QStringLiteral("The project folder is not a git repository; the changes "
+                                          "were written but not committed.");
+    } else {
+        if (auto recovered = WorktreeLanding::recover(repository.value()); !recovered.ok())
+            return recovered.error();
+        const GitRepository::Signature author = GitRepository::Signature::parse(
+            project.storage.gitAuthor, {QStringLiteral("ktx"), QStringLiteral("ktx@example.com")});
+        auto committed = WorktreeLanding::commitAndLand(repository.value(), changes,
+                                                        commitMessage(result), author);
+        if (!committed.ok())
+            return committed.error();
+        result.commitId = *committed;
     }
     if (Result<void> r = AtomicFile::write(
             stateFile, QJsonDocument(QJsonObject {{QStringLiteral("files"), nextFiles}}).toJson());
         !r.ok())
         return r.error();
-
-    auto repository = GitRepository::open(projectDir);
-    if (!repository.ok()) {
-        result.warnings << QStringLiteral("The project folder is not a git repository; the changes "
-                                          "were written but not committed.");
-    } else {
-        const GitRepository::Signature author = GitRepository::Signature::parse(
-            project.storage.gitAuthor, {QStringLiteral("ktx"), QStringLiteral("ktx@example.com")});
-        auto committed = repository->commit(commitMessage(result), author, commitPaths);
-        if (!committed.ok())
-            return committed.error();
-        result.commitId = *committed;
-    }
 
     // The run record: what the dashboard and `ktx status` count as a completed run.
     const QJsonObject run {

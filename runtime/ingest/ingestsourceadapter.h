@@ -1,0 +1,59 @@
+#pragma once
+
+#include "core/result.h"
+#include "ingest/contextoverlay.h"
+#include "ingest/workunit.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace ktx {
+
+// The diff of a sync against the last landed run (paths inside the sync folder).
+struct IngestDiff
+{
+    QStringList added, modified, deleted, unchanged;
+    QJsonObject hashes; // rel path -> sha256 hex of the current sync
+};
+
+// What a source type contributes to the enriched pipeline: where its staged
+// evidence is, how it hashes, how it is cut into work units, and the skill text
+// of its agents. Issue G adds dbt, MetricFlow, LookML and text memory as more
+// adapters; keep this small.
+class IngestSourceAdapter
+{
+public:
+    virtual ~IngestSourceAdapter() = default;
+    virtual QString sourceKey() const = 0;
+    // The newest sync folder (repository path, e.g. raw-sources/<conn>/<key>/<syncId>)
+    // in the base tree, or an error when the source was never staged.
+    virtual Result<QString> latestSync(const BaseTree &base, const QString &connectionId) const = 0;
+    // Hashes of every file of the sync folder, keyed by path inside it.
+    virtual QJsonObject hashes(const BaseTree &base, const QString &syncDir) const = 0;
+    // Work units for the changed files (every file when `diff` says a shared input changed).
+    virtual QList<WorkUnit> plan(const BaseTree &base, const QString &syncDir,
+                                 const IngestDiff &diff) const = 0;
+    // Guidance for the unit agents of this source (the original's skills).
+    virtual QString skillPrompt() const = 0;
+};
+
+// live-database (ktx-internals §1.3): one unit per table file; connection.json
+// and foreign-keys.json are dependencies, and when either changes every table
+// gets a unit.
+class LiveDatabaseAdapter : public IngestSourceAdapter
+{
+public:
+    QString sourceKey() const override { return QStringLiteral("live-database"); }
+    Result<QString> latestSync(const BaseTree &base, const QString &connectionId) const override;
+    QJsonObject hashes(const BaseTree &base, const QString &syncDir) const override;
+    QList<WorkUnit> plan(const BaseTree &base, const QString &syncDir,
+                         const IngestDiff &diff) const override;
+    QString skillPrompt() const override;
+
+    static IngestDiff diff(const QJsonObject &current, const QJsonObject &prior);
+    static QString unitKeyFor(const QString &tableFileRel, const QByteArray &tableJson);
+};
+
+} // namespace ktx

@@ -1,0 +1,152 @@
+#include "ingest/workunitprompt.h"
+
+#include "ingest/wikipagetext.h"
+#include "semantic/sourceloader.h"
+
+#include <QCryptographicHash>
+
+namespace ktx {
+
+namespace {
+
+const char *const Framing
+    = "You are a ktx ingest agent. You turn raw evidence about a data warehouse into reviewed-"
+      "quality context: semantic-layer sources (YAML) and wiki pages (Markdown with front-"
+      "matter). Your writes go to a staging area that is merged, checked and reviewed later; "
+      "write only what the evidence supports, and cite it.\n";
+
+const char *const Ledger
+    = "Verification ledger: before any wiki_write, wiki_remove, sl_write_source or "
+      "sl_edit_source, call record_verification_ledger with a summary, the identifiers you "
+      "verified (tables, columns, values you saw in raw files, entity_details or sql_execution) "
+      "and those you could not verify. Writes without a ledger entry are refused.\n";
+
+} // namespace
+
+QString WorkUnitPrompt::systemPrompt(const QString &skill, const QString &syncId,
+                                     const QString &sourceKey, const QString &connectionId)
+{
+    return QString::fromLatin1(Framing) + QLatin1Char('\n') + QString::fromLatin1(Ledger)
+        + QLatin1Char('\n') + skill
+        + QStringLiteral("\n<context>\nsyncId: %1\nsource: %2\nconnectionId: %3\n</context>\n")
+              .arg(syncId, sourceKey, connectionId);
+}
+
+QString WorkUnitPrompt::userPrompt(const WorkUnit &unit, const QString &wikiIndex,
+                                   const QString &slIndex,
+                                   const QMap<QString, QStringList> &priorProvenance)
+{
+    QString p = QStringLiteral("# Wiki Index\n") + wikiIndex
+        + QStringLiteral("\n# Semantic Layer Sources\n") + slIndex + QStringLiteral("\n---\n");
+    p += QStringLiteral("## WorkUnit: %1\n").arg(unit.unitKey);
+    p += QStringLiteral("### rawFiles\n");
+    for (const QString &f : unit.rawFiles)
+        p += QStringLiteral("- %1\n").arg(f);
+    p += QStringLiteral("### dependencyPaths\n");
+    for (const QString &f : unit.dependencyPaths)
+        p += QStringLiteral("- %1\n").arg(f);
+    p += QStringLiteral("### peerFileIndex\n");
+    for (const QString &f : unit.peerFileIndex.mid(0, 100))
+        p += QStringLiteral("- %1\n").arg(f);
+    if (unit.peerFileIndex.size() > 100)
+        p += QStringLiteral("- … %1 more omitted\n").arg(unit.peerFileIndex.size() - 100);
+    p += QStringLiteral("### priorProvenance\n");
+    bool any = false;
+    for (auto it = priorProvenance.cbegin(); it != priorProvenance.cend(); ++it) {
+        if (it.value().isEmpty())
+            continue;
+        any = true;
+        p += QStringLiteral("- %1\n").arg(it.key());
+        for (const QString &line : it.value())
+            p += QStringLiteral("  - %1\n").arg(line);
+    }
+    if (!any)
+        p += QStringLiteral("(none)\n");
+    p += QStringLiteral("### notes\n%1\n").arg(unit.notes);
+    return p;
+}
+
+QString WorkUnitPrompt::reconcileSystemPrompt(const QString &syncId, const QString &sourceKey,
+                                              const QString &connectionId)
+{
+    return QString::fromLatin1(Framing)
+        + QStringLiteral(
+               "\nYou reconcile the combined changes of this run with the accepted context: merge "
+               "duplicates, keep people's text, and record every duplicate or contradiction with "
+               "emit_conflict_resolution (kinds: structural_duplicate, near_duplicate, "
+               "definitional_contradiction, re_ingest_change). Contradictions between sources "
+               "are flagged for a person, never silently resolved.\n\n")
+        + QString::fromLatin1(Ledger)
+        + QStringLiteral("\n<context>\nsyncId: %1\nsource: %2\nconnectionId: %3\n</context>\n")
+              .arg(syncId, sourceKey, connectionId);
+}
+
+QString WorkUnitPrompt::reconcileUserPrompt(const QString &wikiIndex, const QString &slIndex,
+                                            const QList<WorkUnitReport> &units)
+{
+    QString p = QStringLiteral("# Wiki Index\n") + wikiIndex
+        + QStringLiteral("\n# Semantic Layer Sources\n") + slIndex
+        + QStringLiteral("\n---\n## Changes of this run\n");
+    for (const WorkUnitReport &unit : units) {
+        if (unit.status != QLatin1String("success"))
+            continue;
+        for (const IngestAction &a : unit.actions)
+            p += QStringLiteral("- %1: %2 %3 %4 (%5)\n")
+                     .arg(unit.unitKey, a.type, a.target, a.key, a.path);
+    }
+    return p;
+}
+
+QString WorkUnitPrompt::wikiIndex(const BaseTree &tree)
+{
+    QStringList lines;
+    for (auto it = tree.cbegin(); it != tree.cend(); ++it) {
+        if (!it.key().startsWith(QLatin1String("wiki/global/"))
+            || !it.key().endsWith(QLatin1String(".md")))
+            continue;
+        const QString key = it.key().mid(12, it.key().size() - 15);
+        auto page = WikiPageText::parse(it.value());
+        lines << QStringLiteral("- %1: %2").arg(key, page.ok() ? page->summary : QString());
+    }
+    lines.sort();
+    return QStringLiteral("## Wiki Pages\n")
+        + (lines.isEmpty() ? QStringLiteral("(empty)") : lines.join(QLatin1Char('\n')))
+        + QLatin1Char('\n');
+}
+
+QString WorkUnitPrompt::slIndex(const BaseTree &tree, const QStringList &connections)
+{
+    QString out;
+    for (const QString &connection : connections) {
+        const QString prefix = QStringLiteral("semantic-layer/%1/").arg(connection);
+        QStringList names;
+        for (auto it = tree.cbegin(); it != tree.cend(); ++it) {
+            if (!it.key().startsWith(prefix)
+                || it.key().mid(prefix.size()).contains(QLatin1Char('/'))
+                || !it.key().endsWith(QLatin1String(".yaml")))
+                continue;
+            const QString name = SourceLoader::peekName(it.value());
+            names << (name.isEmpty() ? it.key().mid(prefix.size()) : name);
+        }
+        names.sort();
+        out += QStringLiteral("## %1\n").arg(connection)
+            + (names.isEmpty() ? QStringLiteral("(empty)") : names.join(QLatin1Char('\n')))
+            + QLatin1Char('\n');
+    }
+    return out;
+}
+
+QString WorkUnitPrompt::fingerprint(const QString &skill, const QString &sourceKey,
+                                    const QString &connectionId, const QString &appVersion)
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    for (const QString &part :
+         {QStringLiteral("schema:1"), appVersion, QString::fromLatin1(Framing),
+          QString::fromLatin1(Ledger), skill, sourceKey, connectionId}) {
+        h.addData(part.toUtf8());
+        h.addData(QByteArrayView("\0", 1));
+    }
+    return QString::fromLatin1(h.result().toHex());
+}
+
+} // namespace ktx

@@ -1,0 +1,322 @@
+// `ktx ingest` with a model, as a user runs it: the demo project, an
+// OpenAI-compatible fake model, the enriched pipeline after the structural one;
+// then the kill test: the process is SIGKILLed at many random points of a run
+// (deterministic seeds), and every time the repository must be intact (clean
+// status, fsck, every context file parses) and the next run must succeed and
+// mark the killed run `interrupted`.
+#include "fakemodelserver.h"
+#include "ingest/wikipagetext.h"
+#include "semantic/sourceloader.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using ktx::test::FakeModelServer;
+using Reply = FakeModelServer::Reply;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runKtx(const QStringList &args)
+{
+    QProcess p;
+    p.start(qEnvironmentVariable("KTX_CLI"), args);
+    p.waitForFinished(180000);
+    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+std::pair<int, QString> git(const QString &dir, const QStringList &args)
+{
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start(QStringLiteral("git"), args);
+    p.waitForFinished(60000);
+    return {p.exitCode(),
+            QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError()).trimmed()};
+}
+
+Reply script(const FakeModelServer::Request &r)
+{
+    if (r.rawBody.contains("## Changes of this run"))
+        return Reply::say(QStringLiteral("nothing to reconcile"));
+    static const QRegularExpression tableP(
+        QStringLiteral("### notes\\\\nTable ([A-Za-z0-9_]+) \\("));
+    static const QRegularExpression rawP(QStringLiteral("### rawFiles\\\\n- ([^\\\\]+)\\\\n"));
+    const QString body = QString::fromUtf8(r.rawBody);
+    const QString table = tableP.match(body).captured(1);
+    const QString raw = rawP.match(body).captured(1);
+    switch (r.toolResultCount()) {
+    case 0:
+        return Reply::call(QStringLiteral("record_verification_ledger"),
+                           {{QStringLiteral("summary"), QStringLiteral("checked the table file")},
+                            {QStringLiteral("verifiedIdentifiers"), QJsonArray {table}}});
+    case 1:
+        return Reply::call(
+            QStringLiteral("sl_edit_source"),
+            {{QStringLiteral("connectionId"), QStringLiteral("demo_warehouse")},
+             {QStringLiteral("sourceName"), table},
+             {QStringLiteral("yaml_edits"),
+              QJsonArray {QJsonObject {
+                  {QStringLiteral("oldText"), QStringLiteral("name: %1\n").arg(table)},
+                  {QStringLiteral("newText"),
+                   QStringLiteral("name: %1\ndescriptions:\n  ai: Enriched %1.\n").arg(table)}}}},
+             {QStringLiteral("rawPaths"), QJsonArray {raw}}});
+    case 2:
+        return Reply::call(
+            QStringLiteral("wiki_write"),
+            {{QStringLiteral("key"), QString(QStringLiteral("table-") + table)},
+             {QStringLiteral("content"),
+              QString(QStringLiteral(
+                          "---\nsummary: What the %1 table holds.\nsl_refs:\n  - %1\n---\n\n# %1\n")
+                          .arg(table))},
+             {QStringLiteral("rawPaths"), QJsonArray {raw}}});
+    default:
+        return Reply::say(QStringLiteral("done"));
+    }
+}
+
+// Every committed context file still parses.
+QStringList unparsable(const QString &project)
+{
+    QStringList bad;
+    QDirIterator sl(project + QStringLiteral("/semantic-layer"), {QStringLiteral("*.yaml")},
+                    QDir::Files, QDirIterator::Subdirectories);
+    while (sl.hasNext()) {
+        const QString path = sl.next();
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        const auto loaded = ktx::SourceLoader::fromYaml(f.readAll(), path);
+        if (!loaded.source)
+            bad << path;
+    }
+    QDirIterator wiki(project + QStringLiteral("/wiki"), {QStringLiteral("*.md")}, QDir::Files,
+                      QDirIterator::Subdirectories);
+    while (wiki.hasNext()) {
+        const QString path = wiki.next();
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        if (!ktx::WikiPageText::parse(f.readAll()).ok())
+            bad << path;
+    }
+    QDirIterator raw(project + QStringLiteral("/raw-sources"), {QStringLiteral("*.json")},
+                     QDir::Files, QDirIterator::Subdirectories);
+    while (raw.hasNext()) {
+        const QString path = raw.next();
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        QJsonParseError e;
+        QJsonDocument::fromJson(f.readAll(), &e);
+        if (e.error != QJsonParseError::NoError)
+            bad << path;
+    }
+    return bad;
+}
+
+QMap<QString, QString> runStatuses(const QString &project)
+{
+    QMap<QString, QString> out;
+    const QString name = QStringLiteral("kill-check");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(project + QStringLiteral("/.ktx/db.sqlite"));
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT run_id, status FROM ingest_runs")))
+                while (q.next())
+                    out.insert(q.value(0).toString(), q.value(1).toString());
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return out;
+}
+
+} // namespace
+
+class TestCliIngest : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    FakeModelServer m_fake;
+    QString m_template;
+
+    QString copyTemplate(const QString &name)
+    {
+        const QString dir = m_tmp.filePath(name);
+        QProcess cp;
+        cp.start(QStringLiteral("cp"), {QStringLiteral("-a"), m_template, dir});
+        cp.waitForFinished(60000);
+        return cp.exitCode() == 0 ? dir : QString();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        m_fake.setScript([](const FakeModelServer::Request &r, int) { return script(r); });
+        m_template = m_tmp.filePath(QStringLiteral("template"));
+        QCOMPARE(runKtx({QStringLiteral("admin"), QStringLiteral("demo"), m_template}).exitCode, 0);
+        const Run setup
+            = runKtx({QStringLiteral("--project-dir"), m_template, QStringLiteral("setup"),
+                      QStringLiteral("--no-input"), QStringLiteral("--llm-backend"),
+                      QStringLiteral("openai-compatible"), QStringLiteral("--llm-base-url"),
+                      m_fake.baseUrl().toString() + QStringLiteral("/v1"),
+                      QStringLiteral("--llm-model"), QStringLiteral("qwen-test")});
+        QVERIFY2(setup.exitCode == 0, setup.err.constData());
+        // The template starts clean: the configuration change is committed.
+        git(m_template, {QStringLiteral("add"), QStringLiteral("-A")});
+        git(m_template,
+            {QStringLiteral("-c"), QStringLiteral("user.name=t"), QStringLiteral("-c"),
+             QStringLiteral("user.email=t@t"), QStringLiteral("commit"), QStringLiteral("-qm"),
+             QStringLiteral("configure a model")});
+        QVERIFY(git(m_template, {QStringLiteral("status"), QStringLiteral("--porcelain")})
+                    .second.isEmpty());
+    }
+
+    void enrichedIngestThenNothingToDo()
+    {
+        const QString project = copyTemplate(QStringLiteral("full"));
+        QVERIFY(!project.isEmpty());
+        const int before = m_fake.requestCount();
+        const Run run = runKtx({QStringLiteral("--project-dir"), project, QStringLiteral("ingest"),
+                                QStringLiteral("--all"), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.out.constData());
+        const QJsonObject result
+            = QJsonDocument::fromJson(run.out).object().value("results").toArray().at(0).toObject();
+        QJsonObject enrichment;
+        for (const QJsonValue &step : result.value("steps").toArray())
+            if (step["operation"].toString() == QLatin1String("enrichment"))
+                enrichment = step.toObject();
+        QCOMPARE(enrichment.value("status").toString(), QStringLiteral("done"));
+        QCOMPARE(enrichment.value("runStatus").toString(), QStringLiteral("landed"));
+        QCOMPARE(enrichment.value("workUnits").toInt(), 14);
+        QVERIFY(m_fake.requestCount() - before >= 14 * 4);
+        QVERIFY(git(project, {"status", "--porcelain"}).second.isEmpty());
+        QVERIFY(git(project, {"log", "-1", "--format=%s"})
+                    .second.startsWith(QStringLiteral("ingest(live-database): local-")));
+        QFile orders(project + QStringLiteral("/semantic-layer/demo_warehouse/orders.yaml"));
+        QVERIFY(orders.open(QIODevice::ReadOnly));
+        QVERIFY(orders.readAll().contains("ai: Enriched orders."));
+        QVERIFY(QFile::exists(project + QStringLiteral("/wiki/global/table-orders.md")));
+
+        // Plain mode, nothing changed: no model call.
+        const int after = m_fake.requestCount();
+        const Run again
+            = runKtx({QStringLiteral("--project-dir"), project, QStringLiteral("ingest")});
+        QVERIFY2(again.exitCode == 0, again.out.constData());
+        QVERIFY2(again.out.contains("enrichment: run"), again.out.constData());
+        QCOMPARE(m_fake.requestCount(), after);
+    }
+
+    void noModelSaysWhatItSkipped()
+    {
+        QTemporaryDir dir;
+        const QString project = dir.filePath(QStringLiteral("p"));
+        QCOMPARE(runKtx({QStringLiteral("admin"), QStringLiteral("demo"), project}).exitCode, 0);
+        const Run run
+            = runKtx({QStringLiteral("--project-dir"), project, QStringLiteral("ingest")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains("Skipped enrichment:") && run.out.contains("no model configured"),
+                 run.out.constData());
+    }
+
+    void killAtRandomPoints()
+    {
+        // How long one whole run takes here, to spread the kills over it.
+        const QString probe = copyTemplate(QStringLiteral("timing"));
+        QElapsedTimer timer;
+        timer.start();
+        const Run full = runKtx({QStringLiteral("--project-dir"), probe, QStringLiteral("ingest"),
+                                 QStringLiteral("--all"), QStringLiteral("--json")});
+        const qint64 duration = timer.elapsed();
+        QVERIFY2(full.exitCode == 0, full.out.constData());
+
+        const int runs = qEnvironmentVariableIntValue("KTX_KILL_RUNS") > 0
+            ? qEnvironmentVariableIntValue("KTX_KILL_RUNS")
+            : 24;
+        int inFlightLandings = 0;
+        int interruptedSeen = 0;
+        for (int seed = 1; seed <= runs; ++seed) {
+            const QString project = copyTemplate(QStringLiteral("kill%1").arg(seed));
+            QVERIFY(!project.isEmpty());
+            QRandomGenerator random {quint32(seed)};
+            const int delay = int(random.bounded(quint32(duration)));
+            QProcess p;
+            p.start(qEnvironmentVariable("KTX_CLI"),
+                    {QStringLiteral("--project-dir"), project, QStringLiteral("ingest"),
+                     QStringLiteral("--all"), QStringLiteral("--json")});
+            QVERIFY(p.waitForStarted());
+            QThread::msleep(ulong(delay));
+            p.kill(); // SIGKILL
+            p.waitForFinished(30000);
+            const QString context
+                = QStringLiteral("seed %1, killed after %2 ms").arg(seed).arg(delay);
+
+            // A kill between the landing's first file and its ref move leaves
+            // the journal; only then may the work tree differ until the next start.
+            const bool landing = QFile::exists(project + QStringLiteral("/.ktx/landing.json"));
+            inFlightLandings += landing ? 1 : 0;
+            if (!landing)
+                QVERIFY2(
+                    git(project, {"status", "--porcelain"}).second.isEmpty(),
+                    qPrintable(context + ": " + git(project, {"status", "--porcelain"}).second));
+            const auto fsck = git(project, {"fsck", "--no-progress"});
+            QVERIFY2(fsck.first == 0, qPrintable(context + ": " + fsck.second));
+            if (!landing)
+                QVERIFY2(unparsable(project).isEmpty(),
+                         qPrintable(context + ": " + unparsable(project).join(", ")));
+            QStringList killedRuns;
+            const auto before = runStatuses(project);
+            for (auto it = before.cbegin(); it != before.cend(); ++it)
+                if (it.value() == QLatin1String("running"))
+                    killedRuns << it.key();
+
+            const Run next
+                = runKtx({QStringLiteral("--project-dir"), project, QStringLiteral("ingest"),
+                          QStringLiteral("--all"), QStringLiteral("--json")});
+            QVERIFY2(next.exitCode == 0, qPrintable(context + ": " + next.out + next.err));
+            QVERIFY2(git(project, {"status", "--porcelain"}).second.isEmpty(), qPrintable(context));
+            QVERIFY2(unparsable(project).isEmpty(), qPrintable(context));
+            QVERIFY(!QFile::exists(project + QStringLiteral("/.ktx/landing.json")));
+            QVERIFY(git(project, {"branch", "--list", "ktx/runs/*"}).second.isEmpty());
+            const auto after = runStatuses(project);
+            for (const QString &id : std::as_const(killedRuns)) {
+                QVERIFY2(after.value(id) == QLatin1String("interrupted"),
+                         qPrintable(context + ": " + id + " is " + after.value(id)));
+                ++interruptedSeen;
+            }
+            // The project ends enriched, whatever happened to the first run.
+            QFile orders(project + QStringLiteral("/semantic-layer/demo_warehouse/orders.yaml"));
+            QVERIFY(orders.open(QIODevice::ReadOnly));
+            QVERIFY2(orders.readAll().contains("ai: Enriched orders."), qPrintable(context));
+            QDir(project).removeRecursively();
+        }
+        qInfo("kill test: %d runs over %lld ms, %d killed mid-landing (finished by the next "
+              "start), %d killed runs marked interrupted",
+              runs, duration, inFlightLandings, interruptedSeen);
+        QVERIFY(interruptedSeen > 0); // the kills did land inside enriched runs
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliIngest)
+#include "tst_cli_ingest.moc"
