@@ -626,7 +626,20 @@ Result<QString> SemanticSqlGenerator::generateLocality(const SemanticPlan &plan)
         QSet<QString> joined {group.sourceName};
         QSet<QString> seenEdges;
         for (const QString &target : sorted(targets)) {
-            const auto steps = safePath(group.sourceName, target, adjacency);
+            // Each group takes its own cheapest safe path through the whole
+            // graph: the plan's tree is rooted at the anchor, and following it
+            // from another group's source can detour through a table that
+            // drops rows (support_tickets -> orders -> customers loses the
+            // tickets without an order, while support_tickets -> customers is
+            // direct). The tree's path is the fallback.
+            QList<QPair<JoinEdge, QString>> steps;
+            const std::optional<JoinPath> direct = m_graph.findPath(group.sourceName, target);
+            if (direct && !direct->hasOneToMany) {
+                for (const JoinEdge &edge : direct->edges)
+                    steps.append({edge, edge.toSource});
+            } else {
+                steps = safePath(group.sourceName, target, adjacency);
+            }
             for (const auto &[join, next] : steps) {
                 const QString key = join.fromSource + QLatin1Char('>') + join.toSource;
                 if (seenEdges.contains(key) || joined.contains(next))

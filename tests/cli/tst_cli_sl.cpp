@@ -144,6 +144,51 @@ private Q_SLOTS:
         QVERIFY(qAbs(semantic - expected) < 0.01);
     }
 
+    // On the sources ingest writes (support_tickets joins both customers and
+    // orders), tickets by customer type must count every ticket: the tickets
+    // group joins customers directly instead of through orders, which would
+    // drop the tickets that are not about an order.
+    void chasmTrapOnIngestedSourcesCountsEveryRow()
+    {
+        const QString project = m_tmp.filePath(QStringLiteral("ingested"));
+        Run r = runKtx({QStringLiteral("admin"), QStringLiteral("demo"), project}, m_tmp.path());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runKtx({QStringLiteral("ingest"), QStringLiteral("--all")}, project);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runKtx({QStringLiteral("sl"), QStringLiteral("query"), QStringLiteral("--measure"),
+                    QStringLiteral("orders.row_count"), QStringLiteral("--measure"),
+                    QStringLiteral("support_tickets.row_count"), QStringLiteral("--dimension"),
+                    QStringLiteral("customers.customer_type"), QStringLiteral("--json")},
+                   project);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        double orders = 0;
+        double tickets = 0;
+        for (const QJsonValue &row : o.value(QStringLiteral("rows")).toArray()) {
+            orders += row.toArray().at(1).toDouble();
+            tickets += row.toArray().at(2).toDouble();
+        }
+        const auto count = [&](const char *table) {
+            const Run direct = runKtx({QStringLiteral("sql"), QStringLiteral("demo_warehouse"),
+                                       QStringLiteral("SELECT COUNT(*) FROM %1 t JOIN customers c "
+                                                      "ON c.customer_id = t.customer_id")
+                                           .arg(QLatin1String(table)),
+                                       QStringLiteral("--json")},
+                                      project);
+            return QJsonDocument::fromJson(direct.out)
+                .object()
+                .value(QStringLiteral("rows"))
+                .toArray()
+                .first()
+                .toArray()
+                .first()
+                .toDouble();
+        };
+        QCOMPARE(orders, count("orders"));
+        QCOMPARE(tickets, count("support_tickets"));
+        QVERIFY(tickets > 0);
+    }
+
     void sqlOnlyAndQueryFile()
     {
         const QString file = m_tmp.filePath(QStringLiteral("q.json"));
