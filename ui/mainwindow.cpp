@@ -7,12 +7,17 @@
 #include "project/projectfolderstate.h"
 #include "projectcreationtask.h"
 #include "projectlocationpage.h"
+#include "queryplayground.h"
+#include "semanticbrowser.h"
 #include "setupwizard.h"
+#include "sourceeditor.h"
+#include "sqlconsole.h"
 #include "stateicon.h"
 #include "status/statusmonitor.h"
 #include "status/statusreport.h"
 #include "statusdashboard.h"
 #include "welcomepage.h"
+#include "wikibrowser.h"
 
 #include <QAction>
 #include <QApplication>
@@ -91,6 +96,30 @@ MainWindow::MainWindow(QWidget *parent)
     m_areaStack = new QStackedWidget;
     m_areaStack->addWidget(m_dashboard);
     m_areaStack->addWidget(m_connections);
+    // Context-writing areas, in Area order after Connections.
+    m_semantic = new SemanticBrowser;
+    m_playground = new QueryPlayground;
+    m_sqlConsole = new SqlConsole;
+    m_wiki = new WikiBrowser;
+    const struct
+    {
+        QString name;
+        QString tip;
+        QWidget *page;
+    } writingAreas[] = {
+        {tr("Semantic layer"), tr("Sources, measures and joins, with the YAML editor (Ctrl+3)"),
+         m_semantic},
+        {tr("Query playground"), tr("Compile and run semantic queries (Ctrl+4)"), m_playground},
+        {tr("SQL console"), tr("Read-only SQL on a connection (Ctrl+5)"), m_sqlConsole},
+        {tr("Wiki"), tr("Search, read and edit the wiki pages (Ctrl+6)"), m_wiki},
+    };
+    for (const auto &area : writingAreas) {
+        auto *item = new QStandardItem(area.name);
+        item->setEditable(false);
+        item->setToolTip(area.tip);
+        m_areas->appendRow(item);
+        m_areaStack->addWidget(area.page);
+    }
     connect(m_monitor, &StatusMonitor::reportReady, this, &MainWindow::updateConnectionsArea);
 
     m_navigation = new QListView;
@@ -175,6 +204,10 @@ bool MainWindow::openProject(const QString &dir)
         m_connections->clear();
         m_navigation->setRowHidden(DatabasesArea, true);
         m_monitor->setProjectDir(m_projectDir);
+        m_semantic->setProject(m_projectDir);
+        m_playground->setProject(m_projectDir);
+        m_sqlConsole->setProject(m_projectDir);
+        m_wiki->setProject(m_projectDir);
     } else {
         m_monitor->refresh();
     }
@@ -190,12 +223,16 @@ bool MainWindow::openProject(const QString &dir)
 
 void MainWindow::closeProject()
 {
-    if (m_projectDir.isEmpty())
+    if (m_projectDir.isEmpty() || !m_semantic->sourceEditor()->maybeClose())
         return;
     m_projectDir.clear();
     m_monitor->setProjectDir(QString());
     m_dashboard->clear();
     m_connections->clear();
+    m_semantic->clear();
+    m_playground->clear();
+    m_sqlConsole->clear();
+    m_wiki->clear();
     m_navigation->setRowHidden(DatabasesArea, true);
     m_navigation->setCurrentIndex(m_areas->index(StatusArea, 0));
     m_pathLabel->setText(QString());
@@ -329,6 +366,11 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Unsaved YAML in the semantic editor: ask before it is lost.
+    if (!m_semantic->sourceEditor()->maybeClose()) {
+        event->ignore();
+        return;
+    }
     QSettings().setValue(geometryKey, saveGeometry());
     QMainWindow::closeEvent(event);
 }
@@ -393,6 +435,32 @@ void MainWindow::createActions()
             m_connections->setFocus();
     });
 
+    const struct
+    {
+        QAction **action;
+        QString text;
+        int key;
+        Area area;
+        QWidget *page;
+    } writingActions[] = {
+        {&m_semanticAreaAction, tr("S&emantic Layer"), Qt::Key_3, SemanticArea, m_semantic},
+        {&m_playgroundAreaAction, tr("Query &Playground"), Qt::Key_4, PlaygroundArea, m_playground},
+        {&m_sqlAreaAction, tr("S&QL Console"), Qt::Key_5, SqlArea, m_sqlConsole},
+        {&m_wikiAreaAction, tr("&Wiki"), Qt::Key_6, WikiArea, m_wiki},
+    };
+    for (const auto &entry : writingActions) {
+        auto *action = new QAction(entry.text, this);
+        action->setShortcut(QKeySequence(Qt::CTRL | entry.key));
+        action->setEnabled(false);
+        const Area area = entry.area;
+        QWidget *page = entry.page;
+        connect(action, &QAction::triggered, this, [this, area, page] {
+            if (showArea(area))
+                page->setFocus();
+        });
+        *entry.action = action;
+    }
+
     m_aboutAction = new QAction(tr("&About ktx"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -420,6 +488,10 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_statusAreaAction);
     view->addAction(m_connectionsAreaAction);
+    view->addAction(m_semanticAreaAction);
+    view->addAction(m_playgroundAreaAction);
+    view->addAction(m_sqlAreaAction);
+    view->addAction(m_wikiAreaAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -484,6 +556,10 @@ void MainWindow::updateActions()
     m_revealAction->setEnabled(open);
     m_statusAreaAction->setEnabled(open);
     m_connectionsAreaAction->setEnabled(isAreaAvailable(DatabasesArea));
+    m_semanticAreaAction->setEnabled(open);
+    m_playgroundAreaAction->setEnabled(open);
+    m_sqlAreaAction->setEnabled(open);
+    m_wikiAreaAction->setEnabled(open);
 }
 
 void MainWindow::updateNavigationIcons()

@@ -16,8 +16,12 @@ namespace ktx {
 class ConnectionsArea;
 class ElidedLabel;
 class ProjectCreationTask;
+class QueryPlayground;
 class RecentProjectsModel;
+class SemanticBrowser;
 class SetupWizard;
+class SqlConsole;
+class WikiBrowser;
 class StatusDashboard;
 class StatusMonitor;
 class WelcomePage;
@@ -34,7 +38,9 @@ public:
     // Areas in navigation order; only areas that are built are listed.
     // DatabasesArea ("Connections") is shown only while the project has a
     // database connection.
-    enum Area { StatusArea, DatabasesArea };
+    // Semantic layer, Query playground, SQL console and Wiki are listed while
+    // a project is open.
+    enum Area { StatusArea, DatabasesArea, SemanticArea, PlaygroundArea, SqlArea, WikiArea };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -47,6 +53,10 @@ public:
 
     StatusDashboard *statusDashboard() const { return m_dashboard; }
     ConnectionsArea *connectionsArea() const { return m_connections; }
+    SemanticBrowser *semanticBrowser() const { return m_semantic; }
+    QueryPlayground *queryPlayground() const { return m_playground; }
+    SqlConsole *sqlConsole() const { return m_sqlConsole; }
+    WikiBrowser *wikiBrowser() const { return m_wiki; }
     bool isAreaAvailable(Area area) const;
     // Shows an area; returns false when it is not available for this project.
     bool showArea(Area area);
@@ -103,6 +113,10 @@ private:
     QStackedWidget *m_areaStack = nullptr;
     StatusDashboard *m_dashboard = nullptr;
     ConnectionsArea *m_connections = nullptr;
+    SemanticBrowser *m_semantic = nullptr;
+    QueryPlayground *m_playground = nullptr;
+    SqlConsole *m_sqlConsole = nullptr;
+    WikiBrowser *m_wiki = nullptr;
 
     ElidedLabel *m_pathLabel = nullptr;
     QLabel *m_busyLabel = nullptr;
@@ -119,6 +133,10 @@ private:
     QAction *m_revealAction = nullptr;
     QAction *m_statusAreaAction = nullptr;
     QAction *m_connectionsAreaAction = nullptr;
+    QAction *m_semanticAreaAction = nullptr;
+    QAction *m_playgroundAreaAction = nullptr;
+    QAction *m_sqlAreaAction = nullptr;
+    QAction *m_wikiAreaAction = nullptr;
     QAction *m_aboutAction = nullptr;
 };
 

@@ -7,12 +7,17 @@
 #include "ui/colorscheme.h"
 #include "ui/connectionsarea.h"
 #include "ui/mainwindow.h"
+#include "ui/queryplayground.h"
+#include "ui/semanticbrowser.h"
 #include "ui/setupwizard.h"
+#include "ui/sqlconsole.h"
+#include "ui/wikibrowser.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QListView>
 #include <QPointer>
 #include <QStatusBar>
 #include <QTimer>
@@ -83,10 +88,9 @@ int main(int argc, char *argv[])
     wizardPageOption.setFlags(QCommandLineOption::HiddenFromHelp);
     const QCommandLineOption areaOption(
         QStringLiteral("area"),
-        QCoreApplication::translate(
-            "main",
-            "Show this area once the project is open: status, connections or "
-            "relationships."),
+        QCoreApplication::translate("main",
+                                    "Show this area once the project is open: status, connections, "
+                                    "relationships, semantic, playground, sql or wiki."),
         QStringLiteral("area"));
     // For docs and CI: once the first status report is on screen (or the wizard,
     // with --wizard), grab the window to <file> and quit.
@@ -108,13 +112,18 @@ int main(int argc, char *argv[])
     ktx::ColorScheme::apply(*scheme);
 
     const QString area = parser.value(areaOption);
-    const QStringList areas = {QStringLiteral("status"), QStringLiteral("connections"),
-                               QStringLiteral("relationships")};
+    const QStringList areas = {QStringLiteral("status"),        QStringLiteral("connections"),
+                               QStringLiteral("relationships"), QStringLiteral("semantic"),
+                               QStringLiteral("playground"),    QStringLiteral("sql"),
+                               QStringLiteral("wiki")};
     if (!area.isEmpty() && !areas.contains(area)) {
-        printError(QStringLiteral("--area must be status, connections or relationships, not \"%1\"")
-                       .arg(area));
+        printError(QStringLiteral("--area must be one of %1, not \"%2\"")
+                       .arg(areas.join(QStringLiteral(", ")), area));
         return 2;
     }
+    const bool wantsWritingArea = area == QLatin1String("semantic")
+        || area == QLatin1String("playground") || area == QLatin1String("sql")
+        || area == QLatin1String("wiki");
     const bool wantsConnections
         = area == QLatin1String("connections") || area == QLatin1String("relationships");
 
@@ -154,7 +163,44 @@ int main(int argc, char *argv[])
             Qt::SingleShotConnection);
     }
 
-    if (parser.isSet(screenshotOption)) {
+    // The context-writing areas load on the thread pool; show (and grab) the
+    // area once its first load is on screen.
+    if (wantsWritingArea && !wizard && !window.projectDir().isEmpty()) {
+        const auto shown = [&window, area, &parser, &screenshotOption] {
+            ktx::MainWindow::Area target = ktx::MainWindow::SemanticArea;
+            if (area == QLatin1String("playground"))
+                target = ktx::MainWindow::PlaygroundArea;
+            else if (area == QLatin1String("sql"))
+                target = ktx::MainWindow::SqlArea;
+            else if (area == QLatin1String("wiki"))
+                target = ktx::MainWindow::WikiArea;
+            window.showArea(target);
+            if (parser.isSet(screenshotOption))
+                scheduleScreenshot(&window, parser.value(screenshotOption));
+        };
+        if (area == QLatin1String("semantic"))
+            QObject::connect(window.semanticBrowser(), &ktx::SemanticBrowser::sourcesShown, &app,
+                             shown, Qt::SingleShotConnection);
+        else if (area == QLatin1String("playground"))
+            QObject::connect(window.queryPlayground(), &ktx::QueryPlayground::fieldsShown, &app,
+                             shown, Qt::SingleShotConnection);
+        else if (area == QLatin1String("sql"))
+            QObject::connect(window.sqlConsole(), &ktx::SqlConsole::connectionsShown, &app, shown,
+                             Qt::SingleShotConnection);
+        else
+            QObject::connect(
+                window.wikiBrowser(), &ktx::WikiBrowser::pagesShown, &app,
+                [&window, shown] {
+                    // The first page is what a screenshot (and a newcomer) wants to see.
+                    window.wikiBrowser()->pageList()->setCurrentIndex(
+                        window.wikiBrowser()->pageList()->model()->index(0, 0));
+                    shown();
+                },
+                Qt::SingleShotConnection);
+    }
+
+    if (parser.isSet(screenshotOption)
+        && !(wantsWritingArea && !wizard && !window.projectDir().isEmpty())) {
         const QString path = parser.value(screenshotOption);
         if (wizard) {
             scheduleScreenshot(wizard, path);
