@@ -3,15 +3,11 @@
 #include "clicontext.h"
 #include "db/connectionsettings.h"
 #include "db/databasesession.h"
+#include "db/querycell.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
 
-#include <QDate>
-#include <QDateTime>
 #include <QJsonArray>
-#include <QTime>
-
-#include <cmath>
 
 namespace ktx {
 
@@ -35,61 +31,6 @@ bool isNumber(const QVariant &value)
         return true;
     default:
         return false;
-    }
-}
-
-QString cellText(const QVariant &value)
-{
-    if (value.isNull())
-        return {};
-    switch (value.typeId()) {
-    case QMetaType::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QMetaType::QDateTime:
-        return value.toDateTime().toString(Qt::ISODateWithMs);
-    case QMetaType::QDate:
-        return value.toDate().toString(Qt::ISODate);
-    case QMetaType::QTime:
-        return value.toTime().toString(Qt::ISODateWithMs);
-    case QMetaType::QByteArray:
-        return QString::fromUtf8(value.toByteArray());
-    case QMetaType::Double:
-    case QMetaType::Float:
-        return QString::number(value.toDouble(), 'g', 15);
-    default:
-        return value.toString();
-    }
-}
-
-QJsonValue jsonValue(const QVariant &value)
-{
-    if (value.isNull())
-        return QJsonValue::Null;
-    switch (value.typeId()) {
-    case QMetaType::Bool:
-        return value.toBool();
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-        return value.toInt();
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong: {
-        // Beyond 2^53 a JSON number loses digits: keep the exact text.
-        const qlonglong n = value.toLongLong();
-        if (value.typeId() == QMetaType::ULongLong && value.toULongLong() > (1ULL << 53))
-            return value.toString();
-        if (std::llabs(n) > (1LL << 53))
-            return value.toString();
-        return double(n);
-    }
-    case QMetaType::Double:
-    case QMetaType::Float: {
-        const double d = value.toDouble();
-        return std::isfinite(d) ? QJsonValue(d) : QJsonValue(value.toString());
-    }
-    default:
-        return cellText(value);
     }
 }
 
@@ -131,7 +72,7 @@ void printPretty(QTextStream &out, const QueryResult &result)
         for (int c = 0; c < n; ++c) {
             const QVariant value = row.value(c);
             const QString text
-                = value.isNull() ? QStringLiteral("NULL") : clip(oneLine(cellText(value)));
+                = value.isNull() ? QStringLiteral("NULL") : clip(oneLine(QueryCell::toText(value)));
             widths[c] = qMax(widths[c], int(text.size()));
             rightAlign[c] = rightAlign[c] || isNumber(value);
             line << text;
@@ -168,7 +109,7 @@ void printTsv(QTextStream &out, const QueryResult &result)
     for (const QVariantList &row : result.rows) {
         QStringList line;
         for (const QVariant &value : row)
-            line << oneLine(cellText(value));
+            line << oneLine(QueryCell::toText(value));
         out << line.join(QLatin1Char('\t')) << '\n';
     }
 }
@@ -307,7 +248,7 @@ int SqlCommand::run(CliContext &context, const QStringList &args)
         for (const QVariantList &row : std::as_const(result->rows)) {
             QJsonArray values;
             for (const QVariant &value : row)
-                values.append(jsonValue(value));
+                values.append(QueryCell::toJson(value));
             rows.append(values);
         }
         // "headers"/"headerTypes" as the original prints them; "columns" as ours.

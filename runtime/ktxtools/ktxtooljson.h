@@ -21,9 +21,7 @@ public:
     // in debug builds on a typo: the text is ours, never user input.
     static QJsonObject parseObject(const char *json);
 
-    // One database value: null, bool, number (integers beyond 2^53 and
-    // non-finite doubles as text, so no digit is lost), ISO dates, else text.
-    static QJsonValue cell(const QVariant &value);
+    // Every cell through QueryCell::toJson (runtime/db), as ktx sql --json does.
     static QJsonArray rows(const QueryResult &result);
 
     // A successful call: the structured result for MCP clients, and the same
