@@ -6,11 +6,15 @@
 #include "ingest/ingestrun.h"
 #include "ingest/queryhistoryingest.h"
 #include "ingest/structuralingest.h"
+#include "ingest/textmemoryingest.h"
 #include "llm/llmsettings.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QMutex>
 
@@ -29,6 +33,129 @@ QString diffText(const StructuralIngestResult &r)
         .arg(r.unchanged);
 }
 
+// `ktx ingest --text/--file` (ktx-spec §9.5): each item is one memory run
+// through the enriched pipeline, in the order given.
+int captureText(CliContext &context, const ProjectLocator::Resolution &where,
+                const ProjectConfig &config, const QStringList &texts, const QStringList &files,
+                const QString &connectionId, bool failFast)
+{
+    if (!connectionId.isEmpty() && !config.connection(connectionId))
+        return context.fail(
+            QStringLiteral("unknown_connection"),
+            QStringLiteral("Connection \"%1\" is not configured in ktx.yaml").arg(connectionId),
+            QStringLiteral("See the connections with `ktx status`, or drop --connection-id."));
+    QList<TextMemoryAdapter::Note> notes;
+    for (int i = 0; i < texts.size(); ++i)
+        notes << TextMemoryAdapter::Note {
+            QStringLiteral("text %1").arg(i + 1), {}, texts.at(i).toUtf8()};
+    for (const QString &path : files) {
+        TextMemoryAdapter::Note note;
+        if (path == QLatin1String("-")) {
+            QFile in;
+            if (!in.open(stdin, QIODevice::ReadOnly))
+                return context.fail(QStringLiteral("io_error"),
+                                    QStringLiteral("Could not read standard input."));
+            note.label = QStringLiteral("stdin");
+            note.content = in.readAll();
+        } else {
+            QFile in(path);
+            if (!in.open(QIODevice::ReadOnly))
+                return context.fail(
+                    QStringLiteral("io_error"),
+                    QStringLiteral("Could not read %1: %2").arg(path, in.errorString()),
+                    QStringLiteral("Check the path, or pass - to read standard input."));
+            note.label = path;
+            note.fileName = TextMemoryAdapter::fileNameFor(QFileInfo(path).fileName());
+            note.content = in.readAll();
+        }
+        notes << note;
+    }
+    for (const TextMemoryAdapter::Note &note : std::as_const(notes))
+        if (note.content.trimmed().isEmpty())
+            return context.fail(QStringLiteral("usage"),
+                                QStringLiteral("Text item \"%1\" is empty.").arg(note.label),
+                                QStringLiteral("Pass the text to remember."), ExitUsage);
+    auto llm = TextMemoryIngest::llmFor(config, where.dir);
+    if (!llm.ok())
+        return context.fail(llm.error().code, llm.error().message, llm.error().hint);
+
+    QElapsedTimer timer;
+    timer.start();
+    QJsonArray results;
+    QStringList failedItems;
+    for (const TextMemoryAdapter::Note &note : std::as_const(notes)) {
+        TextMemoryIngest::Request request;
+        request.projectDir = where.dir;
+        request.config = config;
+        request.llm = *llm;
+        request.connectionId = connectionId;
+        request.note = note;
+        request.appVersion = QCoreApplication::applicationVersion();
+        if (!context.json) {
+            context.err() << "Capturing " << note.label << "…\n" << Qt::flush;
+            request.listener = [&context](const IngestEvent &e) {
+                if (e.type == IngestEvent::Type::PhaseChanged)
+                    context.err() << "  " << e.data.value(QStringLiteral("phase")).toString()
+                                  << "…\n"
+                                  << Qt::flush;
+            };
+        }
+        auto ran = TextMemoryIngest::run(request);
+        TextMemoryStatus status;
+        if (ran.ok()) {
+            status = TextMemoryIngest::statusOf(ran->record, ran->report.toJson(), where.dir);
+        } else {
+            status.status = QStringLiteral("error");
+            status.error = ran.error().toText();
+        }
+        results.append(QJsonObject {
+            {QStringLiteral("label"), note.label},
+            {QStringLiteral("runId"), status.runId},
+            {QStringLiteral("status"), status.status},
+            {QStringLiteral("captured"), status.capturedJson()},
+            {QStringLiteral("commitHash"),
+             status.commitHash.isEmpty() ? QJsonValue() : QJsonValue(status.commitHash)},
+            {QStringLiteral("error"),
+             status.error.isEmpty() ? QJsonValue() : QJsonValue(status.error)}});
+        if (!context.json) {
+            context.out() << note.label << ": " << status.status;
+            if (!status.wiki.isEmpty())
+                context.out() << ", wiki " << status.wiki.join(QStringLiteral(", "));
+            if (!status.sl.isEmpty())
+                context.out() << ", semantic layer " << status.sl.join(QStringLiteral(", "));
+            if (status.status == QLatin1String("done") && !status.signalDetected)
+                context.out() << ", nothing worth keeping";
+            if (!status.commitHash.isEmpty())
+                context.out() << " (commit " << status.commitHash.left(12) << ")";
+            context.out() << "\n";
+        }
+        if (status.status != QLatin1String("done")) {
+            failedItems << QStringLiteral("%1: %2").arg(note.label, status.error);
+            if (failFast)
+                break;
+        }
+    }
+    if (context.json) {
+        context.printJson(QJsonObject {
+            {QStringLiteral("status"),
+             failedItems.isEmpty() ? QStringLiteral("done") : QStringLiteral("failed")},
+            {QStringLiteral("projectDir"), where.dir},
+            {QStringLiteral("connectionId"),
+             connectionId.isEmpty() ? QJsonValue() : QJsonValue(connectionId)},
+            {QStringLiteral("results"), results}});
+    } else {
+        context.out() << "\nText memory ingest finished"
+                      << (failedItems.isEmpty() ? "" : " with failures") << " in "
+                      << QString::number(timer.elapsed() / 1000.0, 'f', 1) << "s.\n";
+        if (!failedItems.isEmpty()) {
+            context.out() << "Failed text items:\n";
+            for (const QString &item : std::as_const(failedItems))
+                context.out() << "  " << item << "\n";
+        }
+    }
+    return failedItems.isEmpty() ? ExitOk : ExitFailure;
+}
+
 } // namespace
 
 int IngestCommand::run(CliContext &context, const QStringList &args)
@@ -39,7 +166,8 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                        "evidence, one semantic source per "
                        "table with grain, columns and joins, landed as one git commit. Re-running "
                        "on an unchanged database "
-                       "writes nothing."));
+                       "writes nothing. With --text or --file, remember notes instead: a memory "
+                       "agent turns each into wiki pages, landed as one commit per note."));
     const QCommandLineOption all(QStringLiteral("all"),
                                  QStringLiteral("Ingest every connection (the default)."));
     parser.addOption(all);
@@ -51,12 +179,46 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                                             QStringLiteral("Do not read query history this run."));
     parser.addOption(queryHistory);
     parser.addOption(noQueryHistory);
+    const QCommandLineOption text(
+        QStringLiteral("text"),
+        QStringLiteral("Remember this Markdown: the memory agent turns it into wiki pages (and "
+                       "with --connection-id semantic-layer edits). Repeatable."),
+        QStringLiteral("content"));
+    const QCommandLineOption file(QStringLiteral("file"),
+                                  QStringLiteral("Remember the contents of this file (- reads "
+                                                 "standard input). Repeatable."),
+                                  QStringLiteral("path"));
+    const QCommandLineOption connectionIdOption(
+        QStringLiteral("connection-id"),
+        QStringLiteral("Tag captured notes with a connection; allows semantic-layer edits."),
+        QStringLiteral("id"));
+    const QCommandLineOption failFast(QStringLiteral("fail-fast"),
+                                      QStringLiteral("Stop at the first failed text/file item."));
+    parser.addOption(text);
+    parser.addOption(file);
+    parser.addOption(connectionIdOption);
+    parser.addOption(failFast);
     parser.addPositionalArgument(QStringLiteral("connectionId"),
                                  QStringLiteral("The connection to ingest."),
                                  QStringLiteral("[connectionId]"));
     if (const auto exit = context.parse(parser, QStringLiteral("ingest"), args))
         return *exit;
     const QStringList positional = parser.positionalArguments();
+    const bool capture = parser.isSet(text) || parser.isSet(file);
+    if (capture && !positional.isEmpty())
+        return context.fail(QStringLiteral("usage"),
+                            QStringLiteral("--text/--file does not accept a positional connection "
+                                           "id; use --connection-id <id> to tag captured notes"),
+                            {}, ExitUsage);
+    if (capture && parser.isSet(all))
+        return context.fail(QStringLiteral("usage"),
+                            QStringLiteral("--all cannot be combined with --text or --file"), {},
+                            ExitUsage);
+    if (!capture && (parser.isSet(connectionIdOption) || parser.isSet(failFast)))
+        return context.fail(QStringLiteral("usage"),
+                            QStringLiteral("Provide at least one text item with --text, a file "
+                                           "path, or - for stdin."),
+                            {}, ExitUsage);
     if (positional.size() > 1 || (positional.size() == 1 && parser.isSet(all)))
         return context.fail(QStringLiteral("usage"),
                             QStringLiteral("Name one connection, or pass --all."),
@@ -84,6 +246,9 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                             first->fix);
     }
     const ProjectConfig &config = loaded->config;
+    if (capture)
+        return captureText(context, where, config, parser.values(text), parser.values(file),
+                           parser.value(connectionIdOption), parser.isSet(failFast));
 
     QList<const ConnectionConfig *> targets;
     QStringList skipped;

@@ -81,7 +81,7 @@ QString ingestPhaseName(IngestPhase phase)
 IngestRun::IngestRun(IngestRunOptions options, RunEventLog *log)
     : m_options(std::move(options))
     , m_log(log)
-    , m_adapter(std::make_unique<LiveDatabaseAdapter>())
+    , m_adapter(m_options.adapter ? m_options.adapter : std::make_shared<LiveDatabaseAdapter>())
 {
     if (m_options.runId.isEmpty())
         m_options.runId = newRunId();
@@ -365,6 +365,8 @@ Result<IngestRun::Acquired> IngestRun::acquire(GitRepository &repository)
     for (const QString &prefix :
          {QStringLiteral("semantic-layer"), QStringLiteral("wiki"),
           QString(QStringLiteral("raw-sources/") + m_options.connectionId)}) {
+        if (prefix == QLatin1String("raw-sources/"))
+            continue; // no connection: no committed evidence to read
         auto files = repository.listFiles(a.baseCommit, prefix);
         if (!files.ok())
             return files.error();
@@ -376,11 +378,15 @@ Result<IngestRun::Acquired> IngestRun::acquire(GitRepository &repository)
                 base->insert(path, **bytes);
         }
     }
+    const QMap<QString, QByteArray> captured = m_adapter->capturedFiles();
+    for (auto it = captured.cbegin(); it != captured.cend(); ++it)
+        base->insert(it.key(), it.value());
     QSet<QString> connections;
     for (auto it = base->cbegin(); it != base->cend(); ++it)
         if (it.key().startsWith(QLatin1String("semantic-layer/")))
             connections.insert(it.key().section(QLatin1Char('/'), 1, 1));
-    connections.insert(m_options.connectionId);
+    if (!m_options.connectionId.isEmpty())
+        connections.insert(m_options.connectionId);
     a.connections = QStringList(connections.cbegin(), connections.cend());
     a.connections.sort();
     a.base = base;
@@ -448,7 +454,8 @@ WorkUnitOutcome IngestRun::runOneUnit(const WorkUnit &unit, const Acquired &acqu
     scope.rawRoot = staged.syncDir;
     scope.allowedRawPaths = unit.rawFiles;
     scope.readableRawPaths = unit.rawFiles + unit.dependencyPaths;
-    scope.allowedConnections = {m_options.connectionId};
+    if (!m_options.connectionId.isEmpty())
+        scope.allowedConnections = {m_options.connectionId};
     auto overlay = std::make_shared<ContextOverlay>(acquired.base);
     IngestToolSession session(scope, overlay, [this, key = unit.unitKey](const QJsonObject &d) {
         post(Type::WriteDecision, key, d);
@@ -731,7 +738,8 @@ Result<IngestRun::Reconciled> IngestRun::reconcile(const Acquired &acquired, con
             scope.allowedRawPaths << it.key();
     scope.allowedRawPaths.sort();
     scope.readableRawPaths = scope.allowedRawPaths;
-    scope.allowedConnections = {m_options.connectionId};
+    if (!m_options.connectionId.isEmpty())
+        scope.allowedConnections = {m_options.connectionId};
     scope.reconcile = true;
     IngestToolSession session(scope, overlay, [this](const QJsonObject &d) {
         post(Type::WriteDecision, QStringLiteral("reconcile"), d);
@@ -800,6 +808,10 @@ Result<IngestRun::Landed> IngestRun::land(GitRepository &repository, const Acqui
     QHash<QString, QString> hashOf; // raw path -> content hash, for provenance
     for (const FileImage &image : integrated.run->images())
         changes.insert(image.path, image.after);
+    const QMap<QString, QByteArray> captured = m_adapter->capturedFiles();
+    for (auto it = captured.cbegin(); it != captured.cend(); ++it)
+        if (!changes.contains(it.key()))
+            changes.insert(it.key(), it.value());
 
     // Provenance: one row per cited raw path, and a skipped row for the rest.
     QSet<QString> covered;

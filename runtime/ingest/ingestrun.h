@@ -56,6 +56,10 @@ struct IngestRunOptions
     // Replaces the configured backend (benchmarks drive an in-process model
     // through ChatAgentLoop with it); empty: AgentRuntime with `llm`.
     std::function<LoopResult(const LoopRequest &, const AgentEventSink &)> loopRunner;
+    // The source this run ingests; empty: the live-database snapshot of
+    // `connectionId`. An empty connectionId (text memory without a connection)
+    // reads no committed raw evidence and allows no semantic-layer writes.
+    std::shared_ptr<IngestSourceAdapter> adapter;
 };
 
 struct IngestRunResult
@@ -163,7 +167,7 @@ private:
     std::unique_ptr<RunEventLog> m_ownedLog;
     std::unique_ptr<RunStore> m_store;
     std::unique_ptr<AgentRuntime> m_runtime;
-    std::unique_ptr<IngestSourceAdapter> m_adapter;
+    std::shared_ptr<IngestSourceAdapter> m_adapter;
     IngestRunRecord m_record;
     IngestReport m_report;
     IngestPhase m_phase = IngestPhase::Acquire;

@@ -37,6 +37,10 @@ public:
                                  const IngestDiff &diff) const = 0;
     // Guidance for the unit agents of this source (the original's skills).
     virtual QString skillPrompt() const = 0;
+    // Evidence the adapter captured itself (repository path -> bytes) instead of
+    // a sync an earlier commit staged, e.g. a text note: the run adds it to its
+    // base tree so units can read it, and lands it in the run's commit.
+    virtual QMap<QString, QByteArray> capturedFiles() const { return {}; }
 };
 
 // live-database (ktx-internals §1.3): one unit per table file; connection.json

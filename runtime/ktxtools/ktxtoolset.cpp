@@ -3,6 +3,7 @@
 #include "ktxtools/connectionlisttool.h"
 #include "ktxtools/discoverytools.h"
 #include "ktxtools/entitydetailstool.h"
+#include "ktxtools/memoryingesttool.h"
 #include "ktxtools/slquerytool.h"
 #include "ktxtools/slreadsourcetool.h"
 #include "ktxtools/sqlexecutiontool.h"
@@ -23,6 +24,10 @@ ToolSet KtxToolSet::build(KtxToolContextPtr context)
     set.add(makeDiscoverDataTool(context));
     if (sqlExecutionAllowed(context->config))
         set.add(makeSqlExecutionTool(context));
+    if (memoryIngestAvailable(context->config)) {
+        set.add(makeMemoryIngestTool(context));
+        set.add(makeMemoryIngestStatusTool(context));
+    }
     return set;
 }
 

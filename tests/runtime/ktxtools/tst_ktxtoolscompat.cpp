@@ -1,5 +1,7 @@
 // tools/list of the product MCP server against the original ktx's recorded
-// tools/list (ktx-fixtures/ktx-tools-list.json): for every tool we serve, the
+// tools/list, without a model (ktx-fixtures/ktx-tools-list.json) and with one
+// (ktx-tools-list-with-llm.json, which adds memory_ingest and
+// memory_ingest_status): the same tools in the same order, and for each the
 // name, title, inputSchema, outputSchema, annotations and execution must be
 // the original's. Descriptions are ours and are left out of the comparison.
 #include "ktxtools/ktxtoolset.h"
@@ -43,67 +45,95 @@ QJsonObject request(McpServer &server, McpSession &session, const QByteArray &te
     return answer;
 }
 
+QJsonArray fixture(const QString &name)
+{
+    QFile file(qEnvironmentVariable("KTX_FIXTURES") + QLatin1Char('/') + name);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("tools")).toArray();
+}
+
+// Our tools/list for a project with one postgres connection, with or without a model.
+QJsonArray ourTools(bool withModel)
+{
+    auto context = std::make_shared<KtxToolContext>();
+    context->projectDir = QStringLiteral("/nonexistent");
+    ConnectionConfig warehouse;
+    warehouse.id = QStringLiteral("warehouse");
+    warehouse.driver = QStringLiteral("postgres");
+    context->config.connections << warehouse;
+    if (withModel)
+        context->config.llm.backend = QStringLiteral("anthropic");
+    McpServer server(KtxToolSet::build(context));
+    server.setCompactAnnotations(true);
+    McpSession session;
+    const QJsonObject init = request(
+        server, session,
+        R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
+    if (init.value(QLatin1String("result"))
+            .toObject()
+            .value(QLatin1String("serverInfo"))
+            .toObject()
+            .value(QLatin1String("name"))
+            .toString()
+        != QLatin1String("ktx"))
+        return {};
+    return request(server, session, R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})")
+        .value(QLatin1String("result"))
+        .toObject()
+        .value(QLatin1String("tools"))
+        .toArray();
+}
+
+QStringList namesOf(const QJsonArray &tools)
+{
+    QStringList names;
+    for (const QJsonValue &t : tools)
+        names << t.toObject().value(QLatin1String("name")).toString();
+    return names;
+}
+
 } // namespace
 
 class TestKtxToolsCompat : public QObject
 {
     Q_OBJECT
 
-    QJsonArray m_fixture;
-    QJsonArray m_ours;
+    QJsonArray m_fixture[2]; // without, with a model
+    QJsonArray m_ours[2];
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QFile file(qEnvironmentVariable("KTX_FIXTURES") + QStringLiteral("/ktx-tools-list.json"));
-        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
-        m_fixture = QJsonDocument::fromJson(file.readAll())
-                        .object()
-                        .value(QLatin1String("tools"))
-                        .toArray();
-        QVERIFY(m_fixture.size() >= 9);
-
-        auto context = std::make_shared<KtxToolContext>();
-        context->projectDir = QStringLiteral("/nonexistent");
-        ConnectionConfig warehouse;
-        warehouse.id = QStringLiteral("warehouse");
-        warehouse.driver = QStringLiteral("postgres");
-        context->config.connections << warehouse;
-        McpServer server(KtxToolSet::build(context));
-        server.setCompactAnnotations(true);
-        McpSession session;
-        const QJsonObject init = request(
-            server, session,
-            R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
-        QCOMPARE(init.value(QLatin1String("result"))
-                     .toObject()
-                     .value(QLatin1String("serverInfo"))
-                     .toObject()
-                     .value(QLatin1String("name"))
-                     .toString(),
-                 QStringLiteral("ktx"));
-        m_ours = request(server, session, R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})")
-                     .value(QLatin1String("result"))
-                     .toObject()
-                     .value(QLatin1String("tools"))
-                     .toArray();
-        QVERIFY(m_ours.size() >= 5);
+        m_fixture[0] = fixture(QStringLiteral("ktx-tools-list.json"));
+        m_fixture[1] = fixture(QStringLiteral("ktx-tools-list-with-llm.json"));
+        QVERIFY(m_fixture[0].size() >= 9);
+        QVERIFY(m_fixture[1].size() >= 11);
+        m_ours[0] = ourTools(false);
+        m_ours[1] = ourTools(true);
+        QVERIFY(m_ours[0].size() >= 5);
+        QVERIFY(m_ours[1].size() > m_ours[0].size());
     }
 
     void sameShapesAsTheOriginal_data()
     {
         QTest::addColumn<QJsonObject>("ours");
-        for (const QJsonValue &t : std::as_const(m_ours)) {
-            const QString name = t.toObject().value(QLatin1String("name")).toString();
-            QTest::newRow(qPrintable(name)) << t.toObject();
+        QTest::addColumn<int>("variant");
+        for (int v = 0; v < 2; ++v) {
+            for (const QJsonValue &t : std::as_const(m_ours[v])) {
+                const QString name = t.toObject().value(QLatin1String("name")).toString();
+                QTest::newRow(qPrintable(v ? name + QStringLiteral(" (with model)") : name))
+                    << t.toObject() << v;
+            }
         }
     }
     void sameShapesAsTheOriginal()
     {
         QFETCH(QJsonObject, ours);
+        QFETCH(int, variant);
         const QString name = ours.value(QLatin1String("name")).toString();
         QJsonObject theirs;
-        for (const QJsonValue &t : std::as_const(m_fixture)) {
+        for (const QJsonValue &t : std::as_const(m_fixture[variant])) {
             if (t.toObject().value(QLatin1String("name")).toString() == name)
                 theirs = t.toObject();
         }
@@ -125,18 +155,12 @@ private Q_SLOTS:
         }
     }
 
-    void sameOrderAsTheOriginal()
+    // The same tools in the same order: the original's list without a model,
+    // and with one (memory_ingest, memory_ingest_status at the end).
+    void sameToolsAsTheOriginal()
     {
-        QStringList original;
-        for (const QJsonValue &t : std::as_const(m_fixture))
-            original << t.toObject().value(QLatin1String("name")).toString();
-        int last = -1;
-        for (const QJsonValue &t : std::as_const(m_ours)) {
-            const int at
-                = int(original.indexOf(t.toObject().value(QLatin1String("name")).toString()));
-            QVERIFY(at > last);
-            last = at;
-        }
+        QCOMPARE(namesOf(m_ours[0]), namesOf(m_fixture[0]));
+        QCOMPARE(namesOf(m_ours[1]), namesOf(m_fixture[1]));
     }
 };
 
