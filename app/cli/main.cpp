@@ -4,6 +4,7 @@
 #include "clicontext.h"
 #include "ingestcommand.h"
 #include "mcpcommand.h"
+#include "reviewcommand.h"
 #include "setupcommand.h"
 #include "slcommand.h"
 #include "sqlcommand.h"
@@ -32,6 +33,7 @@ const char *kHelp
       "  sl [words]|read|query|validate  Semantic layer: list, search, read, compile, run\n"
       "  wiki [words]|read <key>  Wiki pages: list, search, read\n"
       "  mcp [status|start|stop|logs|stdio]  The MCP server agents use\n"
+      "  review [show|accept|reject|apply] <runId>  Review pending ingest runs\n"
       "\n"
       "Global options:\n"
       "  --project-dir <path>  Project directory (default: KTX_PROJECT_DIR, then the\n"
@@ -109,6 +111,8 @@ int main(int argc, char *argv[])
         return WikiCommand::run(context, args);
     if (command == QLatin1String("mcp"))
         return McpCommand::run(context, args);
+    if (command == QLatin1String("review"))
+        return ReviewCommand::run(context, args);
     if (command == QLatin1String("help")) {
         context.out() << kHelp;
         return ExitOk;
