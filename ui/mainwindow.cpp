@@ -2,6 +2,7 @@
 
 #include "connectionsarea.h"
 #include "elidedlabel.h"
+#include "ingestview.h"
 #include "models/recentprojectsmodel.h"
 #include "models/statusmodel.h"
 #include "project/projectfolderstate.h"
@@ -101,6 +102,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_playground = new QueryPlayground;
     m_sqlConsole = new SqlConsole;
     m_wiki = new WikiBrowser;
+    m_ingest = new IngestView;
     const struct
     {
         QString name;
@@ -112,6 +114,8 @@ MainWindow::MainWindow(QWidget *parent)
         {tr("Query playground"), tr("Compile and run semantic queries (Ctrl+4)"), m_playground},
         {tr("SQL console"), tr("Read-only SQL on a connection (Ctrl+5)"), m_sqlConsole},
         {tr("Wiki"), tr("Search, read and edit the wiki pages (Ctrl+6)"), m_wiki},
+        {tr("Ingest"), tr("Run the agents over a connection live; browse past runs (Ctrl+7)"),
+         m_ingest},
     };
     for (const auto &area : writingAreas) {
         auto *item = new QStandardItem(area.name);
@@ -208,6 +212,7 @@ bool MainWindow::openProject(const QString &dir)
         m_playground->setProject(m_projectDir);
         m_sqlConsole->setProject(m_projectDir);
         m_wiki->setProject(m_projectDir);
+        m_ingest->setProject(m_projectDir);
     } else {
         m_monitor->refresh();
     }
@@ -233,6 +238,7 @@ void MainWindow::closeProject()
     m_playground->clear();
     m_sqlConsole->clear();
     m_wiki->clear();
+    m_ingest->clear();
     m_navigation->setRowHidden(DatabasesArea, true);
     m_navigation->setCurrentIndex(m_areas->index(StatusArea, 0));
     m_pathLabel->setText(QString());
@@ -447,6 +453,7 @@ void MainWindow::createActions()
         {&m_playgroundAreaAction, tr("Query &Playground"), Qt::Key_4, PlaygroundArea, m_playground},
         {&m_sqlAreaAction, tr("S&QL Console"), Qt::Key_5, SqlArea, m_sqlConsole},
         {&m_wikiAreaAction, tr("&Wiki"), Qt::Key_6, WikiArea, m_wiki},
+        {&m_ingestAreaAction, tr("&Ingest"), Qt::Key_7, IngestArea, m_ingest},
     };
     for (const auto &entry : writingActions) {
         auto *action = new QAction(entry.text, this);
@@ -492,6 +499,7 @@ void MainWindow::createMenus()
     view->addAction(m_playgroundAreaAction);
     view->addAction(m_sqlAreaAction);
     view->addAction(m_wikiAreaAction);
+    view->addAction(m_ingestAreaAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -560,6 +568,7 @@ void MainWindow::updateActions()
     m_playgroundAreaAction->setEnabled(open);
     m_sqlAreaAction->setEnabled(open);
     m_wikiAreaAction->setEnabled(open);
+    m_ingestAreaAction->setEnabled(open);
 }
 
 void MainWindow::updateNavigationIcons()

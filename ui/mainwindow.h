@@ -15,6 +15,7 @@ namespace ktx {
 
 class ConnectionsArea;
 class ElidedLabel;
+class IngestView;
 class ProjectCreationTask;
 class QueryPlayground;
 class RecentProjectsModel;
@@ -40,7 +41,15 @@ public:
     // database connection.
     // Semantic layer, Query playground, SQL console and Wiki are listed while
     // a project is open.
-    enum Area { StatusArea, DatabasesArea, SemanticArea, PlaygroundArea, SqlArea, WikiArea };
+    enum Area {
+        StatusArea,
+        DatabasesArea,
+        SemanticArea,
+        PlaygroundArea,
+        SqlArea,
+        WikiArea,
+        IngestArea
+    };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -57,6 +66,7 @@ public:
     QueryPlayground *queryPlayground() const { return m_playground; }
     SqlConsole *sqlConsole() const { return m_sqlConsole; }
     WikiBrowser *wikiBrowser() const { return m_wiki; }
+    IngestView *ingestView() const { return m_ingest; }
     bool isAreaAvailable(Area area) const;
     // Shows an area; returns false when it is not available for this project.
     bool showArea(Area area);
@@ -117,6 +127,7 @@ private:
     QueryPlayground *m_playground = nullptr;
     SqlConsole *m_sqlConsole = nullptr;
     WikiBrowser *m_wiki = nullptr;
+    IngestView *m_ingest = nullptr;
 
     ElidedLabel *m_pathLabel = nullptr;
     QLabel *m_busyLabel = nullptr;
@@ -137,6 +148,7 @@ private:
     QAction *m_playgroundAreaAction = nullptr;
     QAction *m_sqlAreaAction = nullptr;
     QAction *m_wikiAreaAction = nullptr;
+    QAction *m_ingestAreaAction = nullptr;
     QAction *m_aboutAction = nullptr;
 };
 

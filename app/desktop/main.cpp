@@ -6,6 +6,7 @@
 #include "status/statusreport.h"
 #include "ui/colorscheme.h"
 #include "ui/connectionsarea.h"
+#include "ui/ingestview.h"
 #include "ui/mainwindow.h"
 #include "ui/queryplayground.h"
 #include "ui/semanticbrowser.h"
@@ -90,8 +91,12 @@ int main(int argc, char *argv[])
         QStringLiteral("area"),
         QCoreApplication::translate("main",
                                     "Show this area once the project is open: status, connections, "
-                                    "relationships, semantic, playground, sql or wiki."),
+                                    "relationships, semantic, playground, sql, wiki or ingest."),
         QStringLiteral("area"));
+    const QCommandLineOption runOption(
+        QStringLiteral("run"),
+        QCoreApplication::translate("main", "Open this past ingest run in the Ingest area."),
+        QStringLiteral("runId"));
     // For docs and CI: once the first status report is on screen (or the wizard,
     // with --wizard), grab the window to <file> and quit.
     QCommandLineOption screenshotOption(
@@ -100,7 +105,7 @@ int main(int argc, char *argv[])
         QStringLiteral("file"));
     screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({projectDirOption, paletteOption, wizardOption, wizardPageOption, areaOption,
-                       screenshotOption});
+                       runOption, screenshotOption});
     parser.process(app);
 
     const auto scheme = ktx::ColorScheme::fromName(parser.value(paletteOption));
@@ -115,7 +120,7 @@ int main(int argc, char *argv[])
     const QStringList areas = {QStringLiteral("status"),        QStringLiteral("connections"),
                                QStringLiteral("relationships"), QStringLiteral("semantic"),
                                QStringLiteral("playground"),    QStringLiteral("sql"),
-                               QStringLiteral("wiki")};
+                               QStringLiteral("wiki"),          QStringLiteral("ingest")};
     if (!area.isEmpty() && !areas.contains(area)) {
         printError(QStringLiteral("--area must be one of %1, not \"%2\"")
                        .arg(areas.join(QStringLiteral(", ")), area));
@@ -126,6 +131,7 @@ int main(int argc, char *argv[])
         || area == QLatin1String("wiki");
     const bool wantsConnections
         = area == QLatin1String("connections") || area == QLatin1String("relationships");
+    const bool wantsIngest = area == QLatin1String("ingest") || parser.isSet(runOption);
 
     ktx::MainWindow window;
     window.show();
@@ -199,7 +205,21 @@ int main(int argc, char *argv[])
                 Qt::SingleShotConnection);
     }
 
-    if (parser.isSet(screenshotOption)
+    // The Ingest area reads the run store and a run's events synchronously.
+    const bool showsIngest = wantsIngest && !wizard && !window.projectDir().isEmpty();
+    if (showsIngest) {
+        window.showArea(ktx::MainWindow::IngestArea);
+        if (parser.isSet(runOption)) {
+            if (auto opened = window.ingestView()->openRun(parser.value(runOption)); !opened.ok()) {
+                printError(opened.error().message);
+                window.statusBar()->showMessage(opened.error().message);
+            }
+        }
+        if (parser.isSet(screenshotOption))
+            scheduleScreenshot(&window, parser.value(screenshotOption));
+    }
+
+    if (parser.isSet(screenshotOption) && !showsIngest
         && !(wantsWritingArea && !wizard && !window.projectDir().isEmpty())) {
         const QString path = parser.value(screenshotOption);
         if (wizard) {
