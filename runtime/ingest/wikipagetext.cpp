@@ -1,6 +1,8 @@
 #include "ingest/wikipagetext.h"
 
 #include "project/yamldocument.h"
+#include "wiki/wikipage.h"
+#include "wiki/wikistore.h"
 
 #include <QRegularExpression>
 
@@ -38,63 +40,29 @@ bool split(const QByteArray &text, QByteArray *frontMatter, QByteArray *body, qs
     return true;
 }
 
-QStringList listAt(const YamlNode *root, const char *key)
-{
-    QStringList out;
-    const YamlNode *node = root->find(QString::fromLatin1(key));
-    if (!node)
-        return out;
-    if (node->isSequence()) {
-        for (const YamlNode &item : node->items)
-            if (item.isScalar() && !item.text.isEmpty())
-                out << item.text;
-    } else if (node->isScalar() && !node->isNull()) {
-        out << node->text;
-    }
-    return out;
-}
-
 } // namespace
 
 bool WikiPageText::isValidKey(const QString &key)
 {
-    static const QRegularExpression p(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"));
-    return p.match(key).hasMatch() && !key.endsWith(QLatin1String(".md"));
+    // "revenue.md" is a model's slip for "revenue": refused rather than
+    // written as revenue.md.md.
+    return WikiStore::isValidKey(key) && !key.endsWith(QLatin1String(".md"));
 }
 
 Result<WikiPageText> WikiPageText::parse(const QByteArray &text)
 {
-    QByteArray fm;
-    QByteArray body;
-    qsizetype s = 0, e = 0;
-    if (!split(text, &fm, &body, &s, &e))
-        return makeError(QStringLiteral("wiki_front_matter"),
-                         QStringLiteral("A wiki page starts with YAML front-matter between two "
-                                        "--- lines."));
-    auto doc = YamlDocument::parse(fm);
-    if (!doc.ok())
-        return makeError(
-            QStringLiteral("wiki_front_matter"),
-            QStringLiteral("The front-matter is not valid YAML: %1").arg(doc.error().message));
-    if (!doc->root() || !doc->root()->isMapping())
-        return makeError(QStringLiteral("wiki_front_matter"),
-                         QStringLiteral("The front-matter must be a YAML mapping."));
-    WikiPageText page;
-    const YamlNode *summary = doc->root()->find(u"summary");
-    page.summary = summary && summary->isScalar() ? summary->text.trimmed() : QString();
-    if (page.summary.isEmpty())
-        return makeError(QStringLiteral("wiki_summary_missing"),
-                         QStringLiteral("The front-matter needs a one-line `summary`."));
-    page.refs = listAt(doc->root(), "refs");
-    page.slRefs = listAt(doc->root(), "sl_refs");
-    page.body = QString::fromUtf8(body);
-    auto it = linkPattern().globalMatch(page.body);
-    while (it.hasNext()) {
-        const QString key = it.next().captured(1).trimmed();
-        if (!page.links.contains(key))
-            page.links << key;
-    }
-    return page;
+    // runtime/wiki's parser, so ingest accepts exactly the pages the wiki,
+    // search and the desktop can read.
+    Result<WikiPage> page = WikiPage::parse(text);
+    if (!page)
+        return page.error();
+    WikiPageText out;
+    out.summary = page->summary.trimmed();
+    out.refs = page->refs;
+    out.slRefs = page->slRefs;
+    out.links = page->wikiLinks();
+    out.body = page->body;
+    return out;
 }
 
 QByteArray WikiPageText::withoutRef(const QByteArray &text, const QString &listKey,

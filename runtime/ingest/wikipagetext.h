@@ -8,10 +8,11 @@
 
 namespace ktx {
 
-// Just enough of a wiki page (ktx-spec §5) for ingest to check and prune what
-// agents write: the front-matter's summary, refs and sl_refs, and the body's
-// [[key]] links. (runtime/wiki owns the full page model; this reads the same
-// format without depending on it.)
+// What ingest needs of a wiki page (ktx-spec §5) to check and prune what agents
+// write: the front-matter's summary, refs and sl_refs, and the body's [[key]]
+// links. Parsing is runtime/wiki's (WikiPage::parse, WikiStore::isValidKey);
+// withoutRef edits the bytes in place so a pruned page keeps its author's
+// formatting, which WikiPage::serialize would normalise.
 struct WikiPageText
 {
     QString summary;
@@ -20,9 +21,11 @@ struct WikiPageText
     QStringList links; // [[key]] / [[key|label]] targets in the body
     QString body;
 
-    // Errors: no front-matter, front-matter that is not a YAML mapping, no summary.
+    // WikiPage::parse's errors (wiki.invalid_page): no front-matter, bad YAML,
+    // no summary, a known key of the wrong type.
     static Result<WikiPageText> parse(const QByteArray &text);
-    static bool isValidKey(const QString &key); // a flat file name: ^[A-Za-z0-9][A-Za-z0-9_.-]*$
+    // WikiStore::isValidKey, and not ending in ".md".
+    static bool isValidKey(const QString &key);
 
     // Removes `target` from the front-matter list `listKey` (refs / sl_refs) and,
     // for refs, turns [[target]] / [[target|label]] links into plain text.

@@ -83,7 +83,7 @@ AgentTool makeDiscoverDataTool(KtxToolContextPtr context)
         const SearchIndex index(
             context->projectDir,
             SearchIndex::Options::fromConfig(context->config, context->projectDir));
-        Result<SearchIndex::SyncStats> synced = index.sync(cancel);
+        Result<SearchIndex::SyncStats> synced = index.refresh(cancel);
         if (!synced)
             return KtxToolJson::failure(synced.error());
         SearchRequest request;
@@ -191,7 +191,7 @@ AgentTool makeDictionarySearchTool(KtxToolContextPtr context)
         const SearchIndex index(
             context->projectDir,
             SearchIndex::Options::fromConfig(context->config, context->projectDir));
-        Result<SearchIndex::SyncStats> synced = index.sync(cancel);
+        Result<SearchIndex::SyncStats> synced = index.refresh(cancel);
         if (!synced)
             return KtxToolJson::failure(synced.error());
         QStringList values;

@@ -6,9 +6,18 @@
 #include "semantic/semanticengine.h"
 #include "semantic/semanticlayerstore.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <tuple>
 
 namespace ktx {
 
@@ -60,6 +69,80 @@ Error withCandidates(Error error, const QList<SemanticSource> &sources, const Se
     return error;
 }
 
+// A loaded connection folder: its sources and the engine built on them.
+struct LoadedLayer
+{
+    QList<SemanticSource> sources;
+    std::unique_ptr<const SemanticEngine> engine;
+};
+
+// What a folder's YAML files look like from the outside: every file's path,
+// size and modification time. Loading reads the same files, so an equal
+// fingerprint means an equal load, except for a rewrite of the same size
+// within the file system's timestamp granularity; `newest` lets the cache
+// refuse to trust a folder touched that recently.
+struct LayerFingerprint
+{
+    QList<std::tuple<QString, qint64, qint64>> files;
+    qint64 newestMs = 0;
+
+    bool operator==(const LayerFingerprint &o) const { return files == o.files; }
+};
+
+LayerFingerprint fingerprint(const QString &directory)
+{
+    LayerFingerprint f;
+    QDirIterator it(directory, {QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        const QFileInfo info = it.fileInfo();
+        const qint64 ms = info.lastModified().toMSecsSinceEpoch();
+        f.files.append({info.filePath(), info.size(), ms});
+        f.newestMs = std::max(f.newestMs, ms);
+    }
+    std::sort(f.files.begin(), f.files.end());
+    return f;
+}
+
+// An entry loaded this soon after its newest file's mtime may have missed a
+// same-size rewrite in the same timestamp tick; it is reloaded next time.
+constexpr qint64 kRacyWindowMs = 1000;
+
+struct CachedLayer
+{
+    LayerFingerprint fingerprint;
+    qint64 loadedAtMs = 0;
+    std::shared_ptr<const LoadedLayer> layer;
+};
+
+// One entry per project folder and connection, shared by every runner in the
+// process (the sl_query tool builds a runner per call): re-parsing every YAML
+// file of the connection cost ten times the compile itself.
+std::mutex g_layerMutex;
+QHash<QString, CachedLayer> g_layers;
+std::atomic<quint64> g_layerLoads {0};
+
+std::shared_ptr<const LoadedLayer> loadLayer(const QString &directory)
+{
+    LayerFingerprint print = fingerprint(directory);
+    {
+        std::lock_guard lock(g_layerMutex);
+        const auto it = g_layers.constFind(directory);
+        if (it != g_layers.cend() && it->fingerprint == print
+            && it->fingerprint.newestMs + kRacyWindowMs < it->loadedAtMs)
+            return it->layer;
+    }
+    const qint64 loadedAt = QDateTime::currentMSecsSinceEpoch();
+    ++g_layerLoads;
+    auto layer = std::make_shared<LoadedLayer>();
+    layer->sources = SourceLoader::loadDirectory(directory).sources;
+    layer->engine = std::make_unique<const SemanticEngine>(layer->sources);
+    std::lock_guard lock(g_layerMutex);
+    g_layers.insert(directory, CachedLayer {std::move(print), loadedAt, layer});
+    return layer;
+}
+
 } // namespace
 
 QJsonObject SemanticQueryRunner::Outcome::planJson() const
@@ -91,6 +174,11 @@ SemanticQueryRunner::SemanticQueryRunner(QString projectDir, ProjectConfig confi
     : m_projectDir(std::move(projectDir))
     , m_config(std::move(config))
 { }
+
+quint64 SemanticQueryRunner::layerLoads()
+{
+    return g_layerLoads.load();
+}
 
 Result<QString> SemanticQueryRunner::defaultConnection() const
 {
@@ -164,18 +252,20 @@ Result<SemanticQueryRunner::Outcome> SemanticQueryRunner::run(Request request) c
         = config->field(QStringLiteral("query_policy")) == QLatin1String("semantic-layer-only");
 
     const SemanticLayerStore store(m_projectDir);
-    const SourceLoader::SourceSet set = store.load(request.connectionId);
-    if (set.sources.isEmpty())
+    const std::shared_ptr<const LoadedLayer> layer
+        = loadLayer(QDir::cleanPath(store.directory(request.connectionId)));
+    const QList<SemanticSource> &sources = layer->sources;
+    if (sources.isEmpty())
         return makeError(
             QStringLiteral("sl_no_sources"),
             QStringLiteral("No semantic-layer sources found in %1")
                 .arg(store.directory(request.connectionId)),
             QStringLiteral("Run `ktx ingest %1` to build them.").arg(request.connectionId));
-    const SemanticEngine engine(set.sources);
-    Result<SemanticEngine::Compiled> compiled = engine.compile(request.query, config->driver);
+    Result<SemanticEngine::Compiled> compiled
+        = layer->engine->compile(request.query, config->driver);
     if (!compiled.ok()) {
         if (isMeasureLookupError(compiled.error().code))
-            return withCandidates(compiled.error(), set.sources, request.query);
+            return withCandidates(compiled.error(), sources, request.query);
         return compiled.error();
     }
 

@@ -67,6 +67,12 @@ public:
     static QStringList measureCandidates(const QList<SemanticSource> &sources, const QString &asked,
                                          int max = 5);
 
+    // How many times a connection's folder has been parsed in this process:
+    // run() keeps the loaded sources and engine of each folder and parses again
+    // only when a YAML file's path, size or modification time changed (or the
+    // newest change is too recent to trust times alone).
+    static quint64 layerLoads();
+
 private:
     QString m_projectDir;
     ProjectConfig m_config;

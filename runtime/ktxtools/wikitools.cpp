@@ -74,7 +74,7 @@ AgentTool makeWikiSearchTool(KtxToolContextPtr context)
         const SearchIndex index(
             context->projectDir,
             SearchIndex::Options::fromConfig(context->config, context->projectDir));
-        Result<SearchIndex::SyncStats> synced = index.sync(cancel);
+        Result<SearchIndex::SyncStats> synced = index.refresh(cancel);
         if (!synced)
             return KtxToolJson::failure(synced.error());
         SearchRequest request;

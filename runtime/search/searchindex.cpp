@@ -10,6 +10,7 @@
 #include "wiki/wikipage.h"
 #include "wiki/wikistore.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -18,14 +19,22 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSemaphore>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <sys/stat.h>
 
 namespace ktx {
 
@@ -57,7 +66,7 @@ QVariant bindable(const QVariant &value)
     return value;
 }
 
-// One SQLite connection for the length of one call, in the calling thread.
+// One SQLite connection, used only in the thread that opened it.
 class Connection
 {
 public:
@@ -101,6 +110,132 @@ private:
     QString m_name;
     std::optional<Error> m_error;
 };
+
+// The device and inode of a file, empty when it does not exist: a database
+// file deleted (or replaced) under an open connection must not be read from.
+QByteArray fileIdentity(const QString &path)
+{
+    struct stat st;
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    return QByteArray::number(quint64(st.st_dev)) + ':' + QByteArray::number(quint64(st.st_ino));
+}
+
+// This thread's open connections, one per database file, kept from one call to
+// the next: opening SQLite and reading its schema cost as much as a small query,
+// and the tools and the CLI search many times in a row. A connection is only
+// ever used by the thread that opened it, so one SearchIndex still serves
+// several threads at once; each connection closes when its thread ends.
+class ThreadConnections
+{
+public:
+    // nullptr with *error set when the database cannot be opened.
+    const Connection *get(const QString &path, std::optional<Error> *error)
+    {
+        if (!m_cleanupRegistered) {
+            m_cleanupRegistered = true;
+            // The main thread's thread_local objects are destroyed after the
+            // QCoreApplication, when closing a Qt SQL connection is no longer
+            // safe: close them with the application instead.
+            const QCoreApplication *app = QCoreApplication::instance();
+            if (app && app->thread() == QThread::currentThread())
+                qAddPostRoutine(&closeMainThreadConnections);
+        }
+        for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
+            if (it->path != path)
+                continue;
+            if (fileIdentity(path) == it->identity) {
+                // Most recently used last; the oldest is evicted first.
+                std::rotate(it, it + 1, m_entries.end());
+                return m_entries.back().connection.get();
+            }
+            m_entries.erase(it);
+            break;
+        }
+        auto connection = std::make_unique<Connection>(path);
+        if (connection->error()) {
+            *error = connection->error();
+            return nullptr;
+        }
+        if (m_entries.size() >= kMaxEntries)
+            m_entries.erase(m_entries.begin());
+        m_entries.push_back(Entry {path, fileIdentity(path), std::move(connection)});
+        return m_entries.back().connection.get();
+    }
+
+    void clear() { m_entries.clear(); }
+
+private:
+    static void closeMainThreadConnections();
+
+    static constexpr size_t kMaxEntries = 4;
+    bool m_cleanupRegistered = false;
+    struct Entry
+    {
+        QString path;
+        QByteArray identity;
+        std::unique_ptr<Connection> connection;
+    };
+    std::vector<Entry> m_entries;
+};
+
+thread_local ThreadConnections t_connections;
+
+// Runs in the thread that destroys the QCoreApplication: the main thread.
+void ThreadConnections::closeMainThreadConnections()
+{
+    t_connections.clear();
+}
+
+// A connection for one call: the application thread's kept one, or, in any
+// other thread, one of its own closed when the call ends. Other threads do
+// not keep theirs: a thread_local closed after its QThread has finished (or
+// after the application is gone) would tear down Qt SQL state from a thread
+// Qt no longer knows, which corrupts the heap at exit.
+struct ConnectionLease
+{
+    std::unique_ptr<Connection> owned;
+    const Connection *connection = nullptr;
+};
+
+ConnectionLease leaseConnection(const QString &path, std::optional<Error> *error)
+{
+    ConnectionLease lease;
+    const QCoreApplication *app = QCoreApplication::instance();
+    if (app && app->thread() == QThread::currentThread()) {
+        lease.connection = t_connections.get(path, error);
+        return lease;
+    }
+    lease.owned = std::make_unique<Connection>(path);
+    if (lease.owned->error()) {
+        *error = lease.owned->error();
+        lease.owned.reset();
+        return lease;
+    }
+    lease.connection = lease.owned.get();
+    return lease;
+}
+
+// Threads that run a query's token lane beside its lexical lane, or nullptr
+// once the application object is gone. They never expire (an expiring thread
+// would close its connection at an arbitrary time, possibly during exit); the
+// pool is deleted, joining them and closing their connections, when the
+// QCoreApplication is destroyed.
+std::atomic<QThreadPool *> g_lanePool {nullptr};
+
+QThreadPool *lanePool()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        auto *pool = new QThreadPool;
+        pool->setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
+        pool->setExpiryTimeout(-1);
+        g_lanePool = pool;
+        if (QCoreApplication::instance())
+            qAddPostRoutine([] { delete g_lanePool.exchange(nullptr); });
+    });
+    return g_lanePool.load();
+}
 
 // Rolls back unless committed.
 class Transaction
@@ -733,8 +868,103 @@ QString laneFailure(const QSqlError &error)
     return QStringLiteral("query_failed: ") + error.text();
 }
 
+// A lane's candidates: rows of search_documents passing the filter, best bm25
+// first, then by id.
+struct RankedRows
+{
+    QList<qint64> ids;
+    QHash<qint64, QString> texts; // search_text, when asked for
+    std::optional<QSqlError> error;
+};
+
+// The first `want` documents matching `match` that pass the filter, in the
+// order `... JOIN search_documents d ... WHERE MATCH AND filter ORDER BY
+// bm25(search_fts, 2.0, 1.0), d.id LIMIT want` gives, without that join: it
+// looked every matched row up (a common word matches most of the index) before
+// sorting. Here FTS5 ranks on its own and only rows from the top are looked up,
+// a chunk at a time, until `want` of them pass. `loose` says most rows pass (no
+// kind or connection filter): then a bounded top-N sort is tried first.
+RankedRows rankedMatches(const Connection &c, const QString &match, const Filter &filter, int want,
+                         bool withText, bool loose)
+{
+    RankedRows out;
+    const auto lookUp = [&](const QList<qint64> &chunk) -> bool {
+        QStringList marks;
+        marks.reserve(chunk.size());
+        for (qsizetype i = 0; i < chunk.size(); ++i)
+            marks << QStringLiteral("?");
+        QSqlQuery q(c.db());
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT d.id%1 FROM search_documents d WHERE d.id IN (%2) AND %3")
+                      .arg(withText ? QStringLiteral(", d.search_text") : QString(),
+                           marks.join(QLatin1Char(',')), filter.sql));
+        for (qint64 id : chunk)
+            q.addBindValue(id);
+        for (const QVariant &b : filter.binds)
+            q.addBindValue(b);
+        if (!q.exec()) {
+            out.error = q.lastError();
+            return false;
+        }
+        QSet<qint64> passed;
+        while (q.next()) {
+            const qint64 id = q.value(0).toLongLong();
+            passed.insert(id);
+            if (withText)
+                out.texts.insert(id, q.value(1).toString());
+        }
+        for (qint64 id : chunk) {
+            if (out.ids.size() >= want)
+                break;
+            if (passed.contains(id))
+                out.ids << id;
+        }
+        return true;
+    };
+
+    // A bounded sort first when most rows pass; all matches, stepped lazily,
+    // when that did not yield enough.
+    const int bound = want + want / 4 + 16;
+    for (const bool bounded : {true, false}) {
+        if (bounded && !loose)
+            continue;
+        out.ids.clear();
+        out.texts.clear();
+        QSqlQuery q(c.db());
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY "
+                                 "bm25(search_fts, 2.0, 1.0), rowid")
+                  + (bounded ? QStringLiteral(" LIMIT ?") : QString()));
+        q.addBindValue(match);
+        if (bounded)
+            q.addBindValue(bound);
+        if (!q.exec()) {
+            out.error = q.lastError();
+            return out;
+        }
+        int rows = 0;
+        QList<qint64> chunk;
+        bool more = true;
+        while (out.ids.size() < want && more) {
+            chunk.clear();
+            // Ask for what is missing and some spare, so a filter that drops a
+            // few rows does not cost a second round.
+            const qsizetype size = std::max<qsizetype>(2 * (want - out.ids.size()), 64);
+            while (chunk.size() < size && (more = q.next())) {
+                chunk << q.value(0).toLongLong();
+                ++rows;
+            }
+            if (!chunk.isEmpty() && !lookUp(chunk))
+                return out;
+        }
+        if (out.ids.size() >= want || !bounded || rows < bound)
+            return out; // enough, or every match was seen
+    }
+    return out;
+}
+
 LaneResult lexicalLane(const Connection &c, const QStringList &terms, const Filter &filter,
-                       int pool, QHash<qint64, QString> *snippets)
+                       int pool, bool loose)
 {
     LaneResult lane;
     lane.report = {QStringLiteral("lexical"),
@@ -749,31 +979,43 @@ LaneResult lexicalLane(const Connection &c, const QStringList &terms, const Filt
         lane.report.reason = QStringLiteral("no_search_terms");
         return lane;
     }
-    QSqlQuery q(c.db());
-    q.prepare(QStringLiteral("SELECT d.id, snippet(search_fts, 1, '', '', '…', 16) FROM "
-                             "search_fts JOIN search_documents d ON d.id = search_fts.rowid "
-                             "WHERE search_fts MATCH ? AND %1 ORDER BY bm25(search_fts, 2.0, 1.0), "
-                             "d.id LIMIT ?")
-                  .arg(filter.sql));
-    q.addBindValue(SearchTerms::matchAny(terms));
-    for (const QVariant &b : filter.binds)
-        q.addBindValue(b);
-    q.addBindValue(lane.report.effectiveCandidatePoolLimit);
-    if (!q.exec()) {
+    RankedRows rows = rankedMatches(c, SearchTerms::matchAny(terms), filter,
+                                    lane.report.effectiveCandidatePoolLimit, false, loose);
+    if (rows.error) {
         lane.report.status = QStringLiteral("failed");
-        lane.report.reason = laneFailure(q.lastError());
+        lane.report.reason = laneFailure(*rows.error);
         return lane;
     }
-    while (q.next()) {
-        const qint64 id = q.value(0).toLongLong();
-        lane.ranked << id;
-        snippets->insert(id, q.value(1).toString().simplified());
-    }
+    lane.ranked = std::move(rows.ids);
     lane.report.returnedCandidateCount = int(lane.ranked.size());
     return lane;
 }
 
-LaneResult tokenLane(const Connection &c, const QStringList &terms, const Filter &filter, int pool)
+// The lexical lane's snippet of each of `ids` (computed for the hits shown
+// only: snippet() in the lane's query ran for every matched row).
+QHash<qint64, QString> lexicalSnippets(const Connection &c, const QStringList &terms,
+                                       const QList<qint64> &ids)
+{
+    QHash<qint64, QString> out;
+    if (ids.isEmpty())
+        return out;
+    QSqlQuery q(c.db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT snippet(search_fts, 1, '', '', '…', 16) FROM search_fts "
+                             "WHERE search_fts MATCH ? AND rowid = ?"));
+    const QString match = SearchTerms::matchAny(terms);
+    for (qint64 id : ids) {
+        q.addBindValue(match);
+        q.addBindValue(id);
+        if (q.exec() && q.next())
+            out.insert(id, q.value(0).toString().simplified());
+        q.finish();
+    }
+    return out;
+}
+
+LaneResult tokenLane(const Connection &c, const QStringList &terms, const Filter &filter, int pool,
+                     bool loose)
 {
     LaneResult lane;
     lane.report = {QStringLiteral("token"),
@@ -790,18 +1032,12 @@ LaneResult tokenLane(const Connection &c, const QStringList &terms, const Filter
     }
     // Candidates: documents with a word starting with any term; then ranked by
     // the share of terms their text contains (word parts and plurals included).
-    QSqlQuery q(c.db());
-    q.prepare(QStringLiteral("SELECT d.id, d.search_text FROM search_fts JOIN search_documents d "
-                             "ON d.id = search_fts.rowid WHERE search_fts MATCH ? AND %1 ORDER BY "
-                             "bm25(search_fts, 2.0, 1.0), d.id LIMIT ?")
-                  .arg(filter.sql));
-    q.addBindValue(SearchTerms::matchAnyPrefix(terms));
-    for (const QVariant &b : filter.binds)
-        q.addBindValue(b);
-    q.addBindValue(std::max(lane.report.effectiveCandidatePoolLimit * 4, 200));
-    if (!q.exec()) {
+    RankedRows rows
+        = rankedMatches(c, SearchTerms::matchAnyPrefix(terms), filter,
+                        std::max(lane.report.effectiveCandidatePoolLimit * 4, 200), true, loose);
+    if (rows.error) {
         lane.report.status = QStringLiteral("failed");
-        lane.report.reason = laneFailure(q.lastError());
+        lane.report.reason = laneFailure(*rows.error);
         return lane;
     }
     struct Scored
@@ -812,10 +1048,10 @@ LaneResult tokenLane(const Connection &c, const QStringList &terms, const Filter
     };
     std::vector<Scored> scored;
     int order = 0;
-    while (q.next()) {
-        const int n = SearchTerms::countContained(terms, q.value(1).toString().toLower());
+    for (qint64 id : std::as_const(rows.ids)) {
+        const int n = SearchTerms::countContained(terms, rows.texts.value(id).toLower());
         if (n > 0)
-            scored.push_back({q.value(0).toLongLong(), n, order});
+            scored.push_back({id, n, order});
         ++order;
     }
     std::stable_sort(scored.begin(), scored.end(), [](const Scored &a, const Scored &b) {
@@ -933,6 +1169,69 @@ QString excerpt(const QString &text)
     return flat.size() <= 200 ? flat : QString(flat.left(199) + QChar(0x2026));
 }
 
+// The folders whose contents decide what sync() reads, each with its
+// modification time in nanoseconds ("-" when missing), and the newest of those
+// times in milliseconds.
+struct DirectoryStamp
+{
+    QByteArray text;
+    qint64 newestMs = 0;
+};
+
+void stampDirectory(DirectoryStamp &stamp, const QString &root, const QString &relative)
+{
+    struct stat st;
+    stamp.text += QFile::encodeName(relative) + '\t';
+    if (::stat(QFile::encodeName(QDir(root).filePath(relative)).constData(), &st) != 0) {
+        stamp.text += "-\n";
+        return;
+    }
+    const qint64 ns = qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    stamp.text += QByteArray::number(ns) + '\n';
+    stamp.newestMs = std::max(stamp.newestMs, ns / 1000000);
+}
+
+// Mirrors collectInputs() folder by folder.
+DirectoryStamp directoryStamp(const QString &projectDir)
+{
+    DirectoryStamp stamp;
+    const QDir root(projectDir);
+    for (const QString &dir :
+         {QStringLiteral("wiki"), QStringLiteral("wiki/global"), QStringLiteral("wiki/user")})
+        stampDirectory(stamp, projectDir, dir);
+    for (const QString &user : QDir(root.filePath(QStringLiteral("wiki/user")))
+                                   .entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+        stampDirectory(stamp, projectDir, QStringLiteral("wiki/user/") + user);
+
+    stampDirectory(stamp, projectDir, QStringLiteral("semantic-layer"));
+    QStringList layerDirs;
+    QDirIterator it(root.filePath(QStringLiteral("semantic-layer")),
+                    QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        layerDirs << root.relativeFilePath(it.next());
+    layerDirs.sort();
+    for (const QString &dir : std::as_const(layerDirs))
+        stampDirectory(stamp, projectDir, dir);
+
+    stampDirectory(stamp, projectDir, QStringLiteral("raw-sources"));
+    const QDir raw(root.filePath(QStringLiteral("raw-sources")));
+    for (const QString &connection : raw.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QString base = QStringLiteral("raw-sources/%1/%2")
+                                 .arg(connection, LiveDatabaseEvidence::sourceKey());
+        stampDirectory(stamp, projectDir, QStringLiteral("raw-sources/") + connection);
+        stampDirectory(stamp, projectDir, base);
+        // Which snapshot is the latest depends on each one's connection.json.
+        for (const QString &sync :
+             QDir(root.filePath(base)).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            stampDirectory(stamp, projectDir, base + QLatin1Char('/') + sync);
+        const QString latest = LiveDatabaseEvidence::latestSyncDir(projectDir, connection);
+        if (!latest.isEmpty())
+            stampDirectory(stamp, projectDir,
+                           root.relativeFilePath(latest) + QStringLiteral("/tables"));
+    }
+    return stamp;
+}
+
 } // namespace
 
 QJsonObject SearchLaneReport::toJson() const
@@ -994,9 +1293,12 @@ int SearchIndex::candidatePoolLimit(int limit)
 Result<SearchIndex::SyncStats> SearchIndex::sync(const CancellationToken &cancel) const
 {
     SyncStats stats;
-    Connection c(databasePath());
-    if (c.error())
-        return *c.error();
+    std::optional<Error> openError;
+    const ConnectionLease lease = leaseConnection(databasePath(), &openError);
+    const Connection *connection = lease.connection;
+    if (!connection)
+        return *openError;
+    const Connection &c = *connection;
     if (Result<void> r = ensureSchema(c); !r)
         return r.error();
 
@@ -1124,11 +1426,54 @@ Result<SearchIndex::SyncStats> SearchIndex::sync(const CancellationToken &cancel
     return stats;
 }
 
+Result<SearchIndex::SyncStats> SearchIndex::refresh(const CancellationToken &cancel) const
+{
+    std::optional<Error> openError;
+    const ConnectionLease lease = leaseConnection(databasePath(), &openError);
+    const Connection *connection = lease.connection;
+    if (!connection)
+        return *openError;
+    const Connection &c = *connection;
+    if (Result<void> r = ensureSchema(c); !r)
+        return r.error();
+
+    // Taken before the sync reads anything, so a change made while it runs
+    // shows up as a different stamp next time.
+    const qint64 stampedAt = QDateTime::currentMSecsSinceEpoch();
+    const DirectoryStamp stamp = directoryStamp(m_projectDir);
+    const QString digest = QString::fromLatin1(sha256(stamp.text));
+    // Embeddings that failed or belong to another model are retried by sync().
+    const bool embeddingsSettled = !m_options.embeddings
+        || (metaValue(c, QStringLiteral("embeddings_pending")) != QStringLiteral("1")
+            && metaValue(c, QStringLiteral("embeddings_model"))
+                == embeddingModelKey(*m_options.embeddings));
+    // A folder changed within the racy window of the recorded stamp may have
+    // changed again within the same timestamp.
+    if (embeddingsSettled && metaValue(c, QStringLiteral("dir_stamp")) == digest
+        && stamp.newestMs + kRacyWindowMs
+            < metaValue(c, QStringLiteral("dir_stamp_at")).value_or(QString()).toLongLong()) {
+        SyncStats stats;
+        stats.upToDate = true;
+        return stats;
+    }
+    Result<SyncStats> stats = sync(cancel);
+    if (!stats)
+        return stats;
+    if (Result<void> r = setMeta(c, QStringLiteral("dir_stamp"), digest); !r)
+        return r.error();
+    if (Result<void> r = setMeta(c, QStringLiteral("dir_stamp_at"), QString::number(stampedAt)); !r)
+        return r.error();
+    return stats;
+}
+
 Result<qint64> SearchIndex::documentsWrittenTotal() const
 {
-    Connection c(databasePath());
-    if (c.error())
-        return *c.error();
+    std::optional<Error> openError;
+    const ConnectionLease lease = leaseConnection(databasePath(), &openError);
+    const Connection *connection = lease.connection;
+    if (!connection)
+        return *openError;
+    const Connection &c = *connection;
     if (Result<void> r = ensureSchema(c); !r)
         return r.error();
     return metaValue(c, QStringLiteral("documents_written_total")).value_or(QString()).toLongLong();
@@ -1139,9 +1484,12 @@ Result<SearchResponse> SearchIndex::search(const SearchRequest &request,
 {
     SearchResponse response;
     response.embeddingConfigured = m_options.embeddings.has_value();
-    Connection c(databasePath());
-    if (c.error())
-        return *c.error();
+    std::optional<Error> openError;
+    const ConnectionLease lease = leaseConnection(databasePath(), &openError);
+    const Connection *connection = lease.connection;
+    if (!connection)
+        return *openError;
+    const Connection &c = *connection;
     if (Result<void> r = ensureSchema(c); !r)
         return r.error();
 
@@ -1150,12 +1498,29 @@ Result<SearchResponse> SearchIndex::search(const SearchRequest &request,
     const int pool = candidatePoolLimit(limit);
     const Filter filter = buildFilter(request);
 
-    QHash<qint64, QString> snippets;
+    // Without a kind or connection filter almost every matched row passes.
+    const bool loose = request.kinds.isEmpty() && request.connectionId.isEmpty();
     QList<LaneResult> lanes;
-    lanes << lexicalLane(c, terms, filter, pool, &snippets);
+    // The token lane runs beside the lexical one when a lane thread is free:
+    // each ranks every matched row by bm25, which is most of a query's time. A
+    // lane thread reads through its own connection.
+    std::optional<LaneResult> token;
+    QSemaphore tokenDone;
+    const QString path = databasePath();
+    QThreadPool *workers = terms.isEmpty() ? nullptr : lanePool();
+    const bool parallel = workers && workers->tryStart([&] {
+        std::optional<Error> error;
+        const ConnectionLease own = leaseConnection(path, &error);
+        if (own.connection)
+            token = tokenLane(*own.connection, terms, filter, pool, loose);
+        tokenDone.release();
+    });
+    lanes << lexicalLane(c, terms, filter, pool, loose);
+    if (parallel)
+        tokenDone.acquire();
     if (cancel.isCancelled())
         return makeError(QStringLiteral("cancelled"), QStringLiteral("Search cancelled."));
-    lanes << tokenLane(c, terms, filter, pool);
+    lanes << (token ? *token : tokenLane(c, terms, filter, pool, loose));
     if (cancel.isCancelled())
         return makeError(QStringLiteral("cancelled"), QStringLiteral("Search cancelled."));
     lanes << semanticLane(c, request.query, filter, pool, m_options, cancel);
@@ -1196,6 +1561,12 @@ Result<SearchResponse> SearchIndex::search(const SearchRequest &request,
         while (q.next())
             documents.insert(q.value(0).toLongLong(), documentFromRow(q, 1));
     }
+    QList<qint64> lexicalHits;
+    for (const auto &candidate : std::as_const(fused)) {
+        if (candidate.lanes.contains(QLatin1String("lexical")))
+            lexicalHits << candidate.id.toLongLong();
+    }
+    const QHash<qint64, QString> snippets = lexicalSnippets(c, terms, lexicalHits);
     for (const auto &candidate : std::as_const(fused)) {
         const qint64 id = candidate.id.toLongLong();
         const auto d = documents.constFind(id);
@@ -1219,9 +1590,12 @@ Result<DictionaryResponse> SearchIndex::lookupValues(const QStringList &values,
                                                      const QStringList &connectionIds) const
 {
     DictionaryResponse response;
-    Connection c(databasePath());
-    if (c.error())
-        return *c.error();
+    std::optional<Error> openError;
+    const ConnectionLease lease = leaseConnection(databasePath(), &openError);
+    const Connection *connection = lease.connection;
+    if (!connection)
+        return *openError;
+    const Connection &c = *connection;
     if (Result<void> r = ensureSchema(c); !r)
         return r.error();
 

@@ -101,9 +101,10 @@ struct DictionaryResponse
 // search() runs the lexical (FTS5 bm25), token (term overlap) and semantic
 // (cosine) lanes and fuses them by reciprocal rank. It never reads project files.
 //
-// Every call opens its own SQLite connection (WAL, busy timeout) in the calling
-// thread and closes it before returning, so one SearchIndex can serve several
-// threads at once.
+// Every call uses the calling thread's own SQLite connection (WAL, busy
+// timeout), opened on first use and kept open for the thread's later calls, so
+// one SearchIndex can serve several threads at once. search() may run a lane on
+// a helper thread with that thread's own connection.
 class SearchIndex
 {
 public:
@@ -138,6 +139,8 @@ public:
         int embeddingsFailed = 0;
         QString embeddingError;
         QList<Error> issues; // files that could not be parsed (indexed without them)
+        // refresh() found every folder as the last sync left it and read nothing.
+        bool upToDate = false;
     };
 
     explicit SearchIndex(QString projectDir);
@@ -147,6 +150,14 @@ public:
     bool embeddingConfigured() const { return m_options.embeddings.has_value(); }
 
     Result<SyncStats> sync(const CancellationToken &cancel = {}) const;
+    // sync() unless no folder the index reads from has changed since the last
+    // sync: it compares the modification times of those folders (not of every
+    // file) with the ones recorded then. A file added, removed or renamed, and
+    // a file saved the usual way (a new file renamed over the old: WikiStore,
+    // editors with atomic saves), changes its folder's time. A file rewritten
+    // in place is not seen until its folder changes or sync() runs. Meant for
+    // the many queries in a row of the tools and the CLI.
+    Result<SyncStats> refresh(const CancellationToken &cancel = {}) const;
     Result<SearchResponse> search(const SearchRequest &request,
                                   const CancellationToken &cancel = {}) const;
     // Locates business values among the profiled sample values of the given

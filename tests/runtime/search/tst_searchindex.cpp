@@ -17,12 +17,16 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThreadPool>
 
 #include <atomic>
+
 #include <cmath>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 using namespace ktx;
 
@@ -61,6 +65,34 @@ void ageAll(const QString &dir)
         if (!path.contains(QLatin1String("/.ktx/")))
             age(path, 120);
     }
+}
+
+// A save as WikiStore and most editors do it: a new file renamed over the old,
+// which changes the folder's modification time.
+void saveAtomically(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+    QVERIFY(f.commit());
+}
+
+// Every folder of the project (but .ktx) modified `secondsAgo`; each step of a
+// test uses a new age, so folder times only ever move as they would for real.
+void ageDirs(const QString &project, qint64 secondsAgo)
+{
+    const timespec when {time_t(QDateTime::currentSecsSinceEpoch() - secondsAgo), 0};
+    const timespec times[2] {when, when};
+    QStringList dirs {project};
+    QDirIterator it(project, QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString dir = it.next();
+        if (!dir.contains(QLatin1String("/.ktx")))
+            dirs << dir;
+    }
+    for (const QString &dir : std::as_const(dirs))
+        QCOMPARE(::utimensat(AT_FDCWD, QFile::encodeName(dir).constData(), times, 0), 0);
 }
 
 QStringList ids(const SearchResponse &r)
@@ -628,6 +660,107 @@ private Q_SLOTS:
         pool.waitForDone();
         QCOMPARE(failures.load(), 0);
         QCOMPARE(found.load(), 100);
+    }
+
+    void refreshSkipsOnlyWhenNoFolderChanged()
+    {
+        makeProject();
+        ageAll(m_project);
+        ageDirs(m_project, 600);
+        const SearchIndex index(m_project);
+        const QString wiki = m_project + QStringLiteral("/wiki/global/");
+        auto found = [&](const QString &query) {
+            return ids(*index.search({query, 5, {}, {}, {}}));
+        };
+
+        Result<SearchIndex::SyncStats> first = index.refresh();
+        QVERIFY2(first, qPrintable(first ? QString() : first.error().toText()));
+        QVERIFY(!first->upToDate);
+        QCOMPARE(first->filesChanged, 7);
+        Result<SearchIndex::SyncStats> same = index.refresh();
+        QVERIFY(same->upToDate);
+        QCOMPARE(same->filesScanned, 0); // not even the files were looked at
+
+        // Added: the folder changed.
+        saveAtomically(wiki + QStringLiteral("wombat.md"),
+                       wikiPage(QStringLiteral("Wombat metrics"), QStringLiteral("All wombats.")));
+        Result<SearchIndex::SyncStats> added = index.refresh();
+        QVERIFY(!added->upToDate);
+        QCOMPARE(added->filesChanged, 1);
+        QCOMPARE(found(QStringLiteral("wombat")).value(0), QStringLiteral("wiki:wombat"));
+        // Just changed: within the racy window the stamp is not trusted.
+        QVERIFY(!index.refresh()->upToDate);
+
+        ageDirs(m_project, 500);
+        QVERIFY(!index.refresh()->upToDate); // a new stamp is recorded
+        QVERIFY(index.refresh()->upToDate);
+
+        // Modified the way WikiStore and editors save.
+        QVERIFY(!found(QStringLiteral("kangaroo")).contains(QStringLiteral("wiki:churn")));
+        saveAtomically(wiki + QStringLiteral("churn.md"),
+                       wikiPage(QStringLiteral("Customers who cancel"),
+                                QStringLiteral("Churn, as the kangaroo team defines it.")));
+        Result<SearchIndex::SyncStats> modified = index.refresh();
+        QVERIFY(!modified->upToDate);
+        QCOMPARE(modified->filesChanged, 1);
+        QCOMPARE(found(QStringLiteral("kangaroo")).value(0), QStringLiteral("wiki:churn"));
+
+        ageDirs(m_project, 400);
+        QVERIFY(index.refresh());
+        QVERIFY(index.refresh()->upToDate);
+
+        // Removed.
+        QVERIFY(QFile::remove(wiki + QStringLiteral("wombat.md")));
+        Result<SearchIndex::SyncStats> removed = index.refresh();
+        QVERIFY(!removed->upToDate);
+        QCOMPARE(removed->filesRemoved, 1);
+        QVERIFY(found(QStringLiteral("wombat")).isEmpty());
+
+        // A source in a new sub-folder of a connection, and a user's first page.
+        ageDirs(m_project, 300);
+        QVERIFY(index.refresh());
+        QVERIFY(index.refresh()->upToDate);
+        saveAtomically(m_project + QStringLiteral("/semantic-layer/warehouse/extra/emus.yaml"),
+                       "name: emus\ntable: main.emus\ngrain: [id]\ncolumns:\n  - name: id\n"
+                       "    type: number\n");
+        QCOMPARE(index.refresh()->filesChanged, 1);
+        QCOMPARE(found(QStringLiteral("emus")).value(0), QStringLiteral("sl_source:emus"));
+        ageDirs(m_project, 200);
+        QVERIFY(index.refresh());
+        QVERIFY(index.refresh()->upToDate);
+        saveAtomically(m_project + QStringLiteral("/wiki/user/ana/numbat.md"),
+                       wikiPage(QStringLiteral("Numbats"), QStringLiteral("Ana's numbat page.")));
+        QCOMPARE(index.refresh()->filesChanged, 1);
+        QCOMPARE(ids(*index.search({QStringLiteral("numbat"), 5, {}, {}, QStringLiteral("ana")}))
+                     .value(0),
+                 QStringLiteral("wiki:numbat"));
+
+        // The documented limit: a file rewritten in place leaves its folder's
+        // time alone, so refresh() does not see it; sync() does.
+        ageDirs(m_project, 100);
+        QVERIFY(index.refresh());
+        QVERIFY(index.refresh()->upToDate);
+        writeFile(wiki + QStringLiteral("onboarding.md"),
+                  wikiPage(QStringLiteral("Onboarding"), QStringLiteral("The quokka checklist.")));
+        ageDirs(m_project, 100);
+        QVERIFY(index.refresh()->upToDate);
+        QVERIFY(found(QStringLiteral("quokka")).isEmpty());
+        QCOMPARE(index.sync()->filesChanged, 1);
+        QCOMPARE(found(QStringLiteral("quokka")).value(0), QStringLiteral("wiki:onboarding"));
+    }
+
+    void deletedDatabaseIsRebuiltNotReadThroughAnOldConnection()
+    {
+        makeProject();
+        const SearchIndex index(m_project);
+        QVERIFY(index.sync());
+        QVERIFY(!index.search({QStringLiteral("revenue"), 5, {}, {}, {}})->hits.isEmpty());
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(index.databasePath() + suffix);
+        QVERIFY(index.search({QStringLiteral("revenue"), 5, {}, {}, {}})->hits.isEmpty());
+        Result<SearchIndex::SyncStats> rebuilt = index.sync();
+        QCOMPARE(rebuilt->filesChanged, 7);
+        QVERIFY(!index.search({QStringLiteral("revenue"), 5, {}, {}, {}})->hits.isEmpty());
     }
 };
 
