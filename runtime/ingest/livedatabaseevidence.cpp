@@ -138,4 +138,9 @@ QMap<QString, QByteArray> LiveDatabaseEvidence::readSyncDir(const QString &dirPa
     return out;
 }
 
+QString LiveDatabaseEvidence::profilesPath(const QString &projectDir, const QString &connectionId)
+{
+    return QDir(projectDir).filePath(QStringLiteral(".ktx/profiles/%1.json").arg(connectionId));
+}
+
 } // namespace ktx

@@ -36,6 +36,12 @@ public:
     // The newest sync folder of a connection (by name, which starts with the time),
     // or an empty string.
     static QString latestSyncDir(const QString &projectDir, const QString &connectionId);
+    // Column profiles of the last scan (sampled values included) are local
+    // state, never committed: .ktx/profiles/<connectionId>.json, {profiledAt,
+    // tables: [TableProfile JSON]}. The search index reads them for
+    // dictionary_search.
+    static QString profilesPath(const QString &projectDir, const QString &connectionId);
+
     // Reads a sync folder back into the same map files() returns.
     static QMap<QString, QByteArray> readSyncDir(const QString &dir);
 };

@@ -14,6 +14,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -201,6 +202,28 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
             relationships.append(relationshipJson(join, QStringLiteral("formal")));
     }
     result.joins = int(joins.size());
+
+    // The sampled profiles stay local (they hold warehouse values): they feed
+    // dictionary_search through the search index, never git.
+    if (!profiles.isEmpty()) {
+        QJsonArray tables;
+        for (const TableProfile &profile : std::as_const(profiles)) {
+            QJsonObject table = profile.toJson();
+            table.remove(QStringLiteral("elapsedMs"));
+            tables.append(table);
+        }
+        const QJsonObject artifact {{QStringLiteral("profiledAt"),
+                                     snapshot.extractedAt.toUTC().toString(Qt::ISODateWithMs)},
+                                    {QStringLiteral("tables"), tables}};
+        const QString path = LiveDatabaseEvidence::profilesPath(projectDir, connection.id);
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        if (Result<void> written
+            = AtomicFile::write(path, QJsonDocument(artifact).toJson(QJsonDocument::Compact));
+            !written.ok())
+            result.warnings << QStringLiteral("Could not keep the column profiles for "
+                                              "dictionary search: %1")
+                                   .arg(written.error().message);
+    }
 
     // Raw evidence: a new snapshot only when the schema changed.
     const QMap<QString, QByteArray> evidence = LiveDatabaseEvidence::files(snapshot, relationships);

@@ -494,6 +494,9 @@ QList<InputFile> collectInputs(const QString &projectDir)
         for (const QFileInfo &info : QDir(sync + QStringLiteral("/tables"))
                                          .entryInfoList({QStringLiteral("*.json")}, QDir::Files))
             addFile(out, root, info, unit);
+        const QFileInfo profiles(LiveDatabaseEvidence::profilesPath(projectDir, connection));
+        if (profiles.isFile())
+            addFile(out, root, profiles, unit);
     }
     return out;
 }
@@ -529,6 +532,12 @@ UnitDocuments buildUnit(const QString &projectDir, const QString &unit,
         QMap<QString, QByteArray> evidence;
         QString syncDir;
         for (const InputFile *file : files) {
+            // The local profiles artifact (.ktx/profiles/<connection>.json)
+            // stands in for a profiles.json of the sync folder.
+            if (file->rel.startsWith(QLatin1String(".ktx/profiles/"))) {
+                evidence.insert(QStringLiteral("profiles.json"), readBytes(*file, cache));
+                continue;
+            }
             // raw-sources/<connection>/live-database/<syncId>/<inner path>
             const QStringList parts = file->rel.split(QLatin1Char('/'));
             if (parts.size() < 5)
@@ -1214,6 +1223,7 @@ DirectoryStamp directoryStamp(const QString &projectDir)
         stampDirectory(stamp, projectDir, dir);
 
     stampDirectory(stamp, projectDir, QStringLiteral("raw-sources"));
+    stampDirectory(stamp, projectDir, QStringLiteral(".ktx/profiles"));
     const QDir raw(root.filePath(QStringLiteral("raw-sources")));
     for (const QString &connection : raw.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
         const QString base = QStringLiteral("raw-sources/%1/%2")

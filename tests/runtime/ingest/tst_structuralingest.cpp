@@ -5,6 +5,7 @@
 #include "project/configloader.h"
 #include "project/projectscaffold.h"
 #include "project/yamldocument.h"
+#include "search/searchindex.h"
 #include "semantic/sourcefilename.h"
 
 #include <QCryptographicHash>
@@ -335,6 +336,24 @@ private Q_SLOTS:
         QCOMPARE(run->joins, 17); // 4 declared + 13 implicit
         QVERIFY(!StructuralIngest::run(p.dir, p.config, *p.config.connection("shop"))
                      ->changedAnything());
+
+        // The sampled values stay local (.ktx/, never committed) and feed
+        // dictionary_search through the search index.
+        QVERIFY(QFile::exists(p.dir + "/.ktx/profiles/shop.json"));
+        const SearchIndex index(p.dir, SearchIndex::Options {});
+        QVERIFY(index.sync().ok());
+        const auto found = index.lookupValues({QStringLiteral("Business")}, {});
+        QVERIFY(found.ok());
+        QCOMPARE(found->searched.size(), 1);
+        QCOMPARE(found->searched.first().status, QStringLiteral("ready"));
+        QCOMPARE(found->results.size(), 1);
+        bool customerType = false;
+        for (const DictionaryMatch &m : found->results.first().matches)
+            customerType = customerType
+                || (m.sourceName == QLatin1String("customers")
+                    && m.columnName == QLatin1String("customer_type")
+                    && m.matchedValue == QLatin1String("business"));
+        QVERIFY(customerType);
     }
 };
 
