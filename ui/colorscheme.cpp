@@ -1,5 +1,7 @@
 #include "colorscheme.h"
 
+#include "indicatoroutlinestyle.h"
+
 #include <QApplication>
 #include <QStyle>
 #include <QStyleFactory>
@@ -41,7 +43,8 @@ void ColorScheme::apply(Scheme scheme)
     if (scheme == Scheme::System)
         return;
     // Fusion draws every control from the palette, so one palette themes the app.
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setStyle(
+        new IndicatorOutlineStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
     QApplication::setPalette(scheme == Scheme::Dark ? darkPalette() : lightPalette());
 }
 
