@@ -73,7 +73,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("page.md"));
         QVERIFY(AtomicFile::write(path, "old contents\n").ok());
-        struct rlimit old {};
+        struct rlimit old
+        {
+        };
         QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
         const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
         struct rlimit small = old;
