@@ -872,6 +872,23 @@ struct LaneResult
     QList<qint64> ranked;
 };
 
+// A lane that is available until it says otherwise, asked for `pool`
+// candidates and given at most kMaxPool.
+LaneResult newLane(const QString &name, double weight, int pool)
+{
+    LaneResult lane;
+    lane.report
+        = {name, QStringLiteral("available"), pool, std::min(pool, kMaxPool), 0, weight, {}};
+    return lane;
+}
+
+LaneResult skippedLane(LaneResult lane, const QString &reason)
+{
+    lane.report.status = QStringLiteral("skipped");
+    lane.report.reason = reason;
+    return lane;
+}
+
 QString laneFailure(const QSqlError &error)
 {
     return QStringLiteral("query_failed: ") + error.text();
@@ -975,19 +992,9 @@ RankedRows rankedMatches(const Connection &c, const QString &match, const Filter
 LaneResult lexicalLane(const Connection &c, const QStringList &terms, const Filter &filter,
                        int pool, bool loose)
 {
-    LaneResult lane;
-    lane.report = {QStringLiteral("lexical"),
-                   QStringLiteral("available"),
-                   pool,
-                   std::min(pool, kMaxPool),
-                   0,
-                   SearchIndex::LexicalWeight,
-                   {}};
-    if (terms.isEmpty()) {
-        lane.report.status = QStringLiteral("skipped");
-        lane.report.reason = QStringLiteral("no_search_terms");
-        return lane;
-    }
+    LaneResult lane = newLane(QStringLiteral("lexical"), SearchIndex::LexicalWeight, pool);
+    if (terms.isEmpty())
+        return skippedLane(std::move(lane), QStringLiteral("no_search_terms"));
     RankedRows rows = rankedMatches(c, SearchTerms::matchAny(terms), filter,
                                     lane.report.effectiveCandidatePoolLimit, false, loose);
     if (rows.error) {
@@ -1026,19 +1033,9 @@ QHash<qint64, QString> lexicalSnippets(const Connection &c, const QStringList &t
 LaneResult tokenLane(const Connection &c, const QStringList &terms, const Filter &filter, int pool,
                      bool loose)
 {
-    LaneResult lane;
-    lane.report = {QStringLiteral("token"),
-                   QStringLiteral("available"),
-                   pool,
-                   std::min(pool, kMaxPool),
-                   0,
-                   SearchIndex::TokenWeight,
-                   {}};
-    if (terms.isEmpty()) {
-        lane.report.status = QStringLiteral("skipped");
-        lane.report.reason = QStringLiteral("no_search_terms");
-        return lane;
-    }
+    LaneResult lane = newLane(QStringLiteral("token"), SearchIndex::TokenWeight, pool);
+    if (terms.isEmpty())
+        return skippedLane(std::move(lane), QStringLiteral("no_search_terms"));
     // Candidates: documents with a word starting with any term; then ranked by
     // the share of terms their text contains (word parts and plurals included).
     RankedRows rows
@@ -1078,26 +1075,15 @@ LaneResult tokenLane(const Connection &c, const QStringList &terms, const Filter
 LaneResult semanticLane(const Connection &c, const QString &query, const Filter &filter, int pool,
                         const SearchIndex::Options &options, const CancellationToken &cancel)
 {
-    LaneResult lane;
-    lane.report = {QStringLiteral("semantic"),
-                   QStringLiteral("available"),
-                   pool,
-                   std::min(pool, kMaxPool),
-                   0,
-                   SearchIndex::SemanticWeight,
-                   {}};
-    if (!options.embeddings) {
-        lane.report.status = QStringLiteral("skipped");
-        lane.report.reason = options.embeddingsUnavailable;
-        return lane;
-    }
+    LaneResult lane = newLane(QStringLiteral("semantic"), SearchIndex::SemanticWeight, pool);
+    if (!options.embeddings)
+        return skippedLane(std::move(lane), options.embeddingsUnavailable);
     Result<QList<QVector<float>>> embedded = options.embeddings->embed({query}, cancel);
-    if (!embedded || embedded->isEmpty()) {
-        lane.report.status = QStringLiteral("skipped");
-        lane.report.reason = QStringLiteral("embedding_unhealthy:")
-            + (embedded ? QStringLiteral("no vector returned") : embedded.error().message);
-        return lane;
-    }
+    if (!embedded || embedded->isEmpty())
+        return skippedLane(
+            std::move(lane),
+            QStringLiteral("embedding_unhealthy:")
+                + (embedded ? QStringLiteral("no vector returned") : embedded.error().message));
     const QVector<float> vector = embedded->first();
     QSqlQuery q(c.db());
     q.setForwardOnly(true);
