@@ -1,5 +1,6 @@
 #include "ktxtools/discoverytools.h"
 
+#include "ktxtools/contextsearch.h"
 #include "ktxtools/ktxtooljson.h"
 #include "search/searchindex.h"
 
@@ -80,12 +81,10 @@ AgentTool makeDiscoverDataTool(KtxToolContextPtr context)
     tool.annotations.readOnly = true;
     tool.annotations.idempotent = false;
     tool.execute = [context](const QJsonObject &args, const CancellationToken &cancel) {
-        const SearchIndex index(
-            context->projectDir,
-            SearchIndex::Options::fromConfig(context->config, context->projectDir));
-        Result<SearchIndex::SyncStats> synced = index.refresh(cancel);
-        if (!synced)
-            return KtxToolJson::failure(synced.error());
+        Result<SearchIndex> opened = ContextSearch::open(*context, cancel);
+        if (!opened)
+            return KtxToolJson::failure(opened.error());
+        const SearchIndex &index = *opened;
         SearchRequest request;
         request.query = args.value(QLatin1String("query")).toString();
         request.limit = args.value(QLatin1String("limit")).toInt(10);
@@ -188,12 +187,10 @@ AgentTool makeDictionarySearchTool(KtxToolContextPtr context)
     tool.annotations.readOnly = true;
     tool.annotations.idempotent = false;
     tool.execute = [context](const QJsonObject &args, const CancellationToken &cancel) {
-        const SearchIndex index(
-            context->projectDir,
-            SearchIndex::Options::fromConfig(context->config, context->projectDir));
-        Result<SearchIndex::SyncStats> synced = index.refresh(cancel);
-        if (!synced)
-            return KtxToolJson::failure(synced.error());
+        Result<SearchIndex> opened = ContextSearch::open(*context, cancel);
+        if (!opened)
+            return KtxToolJson::failure(opened.error());
+        const SearchIndex &index = *opened;
         QStringList values;
         for (const QJsonValue &v : args.value(QLatin1String("values")).toArray())
             values << v.toString();

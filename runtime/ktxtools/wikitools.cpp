@@ -1,5 +1,6 @@
 #include "ktxtools/wikitools.h"
 
+#include "ktxtools/contextsearch.h"
 #include "ktxtools/ktxtooljson.h"
 #include "search/searchindex.h"
 #include "wiki/wikistore.h"
@@ -71,12 +72,10 @@ AgentTool makeWikiSearchTool(KtxToolContextPtr context)
     tool.annotations.readOnly = true;
     tool.annotations.idempotent = false;
     tool.execute = [context](const QJsonObject &args, const CancellationToken &cancel) {
-        const SearchIndex index(
-            context->projectDir,
-            SearchIndex::Options::fromConfig(context->config, context->projectDir));
-        Result<SearchIndex::SyncStats> synced = index.refresh(cancel);
-        if (!synced)
-            return KtxToolJson::failure(synced.error());
+        Result<SearchIndex> opened = ContextSearch::open(*context, cancel);
+        if (!opened)
+            return KtxToolJson::failure(opened.error());
+        const SearchIndex &index = *opened;
         SearchRequest request;
         request.query = args.value(QLatin1String("query")).toString();
         request.limit = args.value(QLatin1String("limit")).toInt(10);
