@@ -130,6 +130,30 @@ QString GitRepository::workDir() const
     return wd ? QDir::cleanPath(QFile::decodeName(wd)) : QString();
 }
 
+QStringList GitRepository::removeLocksLeftSince(const QDateTime &since, const QStringList &branches)
+{
+    const QDir gitDir(QFile::decodeName(git_repository_path(m_repo.get())));
+    QStringList candidates {gitDir.filePath(QStringLiteral("index.lock"))};
+    for (const QString &branch : branches)
+        candidates << gitDir.filePath(QStringLiteral("refs/heads/%1.lock").arg(branch));
+    // Modification times are kept to the second on some file systems.
+    const QDateTime notBefore = since.addSecs(-1);
+    QStringList removed;
+    for (const QString &lock : std::as_const(candidates)) {
+        const QFileInfo info(lock);
+        if (info.exists() && info.lastModified() >= notBefore && QFile::remove(lock))
+            removed << lock;
+    }
+    return removed;
+}
+
+bool GitRepository::removeBranchLock(const QString &branch)
+{
+    const QDir gitDir(QFile::decodeName(git_repository_path(m_repo.get())));
+    const QString lock = gitDir.filePath(QStringLiteral("refs/heads/%1.lock").arg(branch));
+    return QFileInfo::exists(lock) && QFile::remove(lock);
+}
+
 QString GitRepository::headCommitId() const
 {
     git_oid oid;

@@ -3,6 +3,7 @@
 #include "core/result.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -103,6 +104,16 @@ public:
     // The paths where the work tree or the index differs from HEAD (untracked,
     // ignored files excluded), like `git status --porcelain --untracked-files=no`.
     Result<QStringList> modifiedPaths() const;
+
+    // Removes the lock files a killed writer of ours leaves behind: the index's
+    // and those of the named branches, but only locks last written at or after
+    // `since` (the moment that writer began). Older locks belong to someone else
+    // and are left alone. Returns the lock files removed.
+    QStringList removeLocksLeftSince(const QDateTime &since, const QStringList &branches);
+    // Removes the lock file of a branch only its own writer touches (ktx's run
+    // branches), left by that writer being killed; the caller holds the lock
+    // that says no such writer is alive. True when there was one.
+    bool removeBranchLock(const QString &branch);
 
     struct MergeFileResult
     {

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,6 +14,16 @@ namespace ktx {
 QString WorktreeLanding::journalPath(const QString &projectDir)
 {
     return QDir(projectDir).filePath(QStringLiteral(".ktx/landing.json"));
+}
+
+Result<FileLock> WorktreeLanding::lockProject(const QString &projectDir)
+{
+    auto lock = FileLock::tryAcquire(QDir(projectDir).filePath(QStringLiteral(".ktx/ingest.lock")));
+    if (!lock.ok() && lock.error().code == QLatin1String("lock_busy"))
+        return makeError(QStringLiteral("ingest_busy"),
+                         QStringLiteral("Another ingest or review is writing to this project."),
+                         QStringLiteral("Wait for it to finish, then run this one again."));
+    return lock;
 }
 
 Result<void> WorktreeLanding::land(GitRepository &repository, const Plan &plan)
@@ -93,6 +104,10 @@ Result<bool> WorktreeLanding::recover(GitRepository &repository)
         QFile::remove(journal);
         return true;
     }
+    // A kill inside the landing can leave git's own lock files (the index's,
+    // the branch's). Ours are those written after the journal; the ingest lock
+    // the caller holds says no other landing of ours is running.
+    repository.removeLocksLeftSince(QFileInfo(journal).lastModified(), {branch});
     const QString current = repository.branchTarget(branch);
     if (current == to || current == from) {
         if (Result<void> r = repository.checkoutPaths(to, paths); !r.ok())

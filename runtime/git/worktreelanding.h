@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/filelock.h"
 #include "core/result.h"
 #include "git/gitrepository.h"
 
@@ -43,6 +44,11 @@ public:
     // Finishes a landing a crash interrupted (roll forward: the commit exists).
     // Returns true when there was one.
     static Result<bool> recover(GitRepository &repository);
+
+    // One writer of a project's files and branches at a time (ingests, review
+    // landings): .ktx/ingest.lock, released when the returned lock dies or its
+    // holder is killed.
+    static Result<FileLock> lockProject(const QString &projectDir);
 };
 
 } // namespace ktx

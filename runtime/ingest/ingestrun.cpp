@@ -15,7 +15,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
-#include <QLockFile>
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QSet>
@@ -162,15 +161,10 @@ void IngestRun::enter(IngestPhase phase)
 Result<IngestRunResult> IngestRun::run()
 {
     const QString &projectDir = m_options.projectDir;
-    QDir().mkpath(QDir(projectDir).filePath(QStringLiteral(".ktx")));
-    // One ingest per project at a time. The lock holds our pid; a lock left by
-    // a killed process is stale and taken over.
-    QLockFile lock(QDir(projectDir).filePath(QStringLiteral(".ktx/ingest.lock")));
-    lock.setStaleLockTime(0);
-    if (!lock.tryLock(0))
-        return makeError(QStringLiteral("ingest_busy"),
-                         QStringLiteral("Another ingest is running in this project."),
-                         QStringLiteral("Wait for it to finish, then run this one again."));
+    // One ingest per project at a time (the lock dies with a killed process).
+    auto lock = WorktreeLanding::lockProject(projectDir);
+    if (!lock.ok())
+        return lock.error();
     auto store = RunStore::open(projectDir);
     if (!store.ok())
         return store.error();
@@ -201,8 +195,14 @@ Result<IngestRunResult> IngestRun::run()
     }
     for (const QString &branch : repo.branches(QStringLiteral("ktx/runs/"))) {
         const auto record = m_store->run(branch.mid(9));
-        if (!record || record->status != QLatin1String("pending_review"))
+        if (!record || record->status != QLatin1String("pending_review")) {
+            // A run killed while deleting its branch leaves the ref's lock,
+            // which would refuse every later delete; we hold the project lock,
+            // so that writer is dead.
+            // (A delete that still fails is retried by the next start.)
+            repo.removeBranchLock(branch);
             (void)repo.deleteBranch(branch);
+        }
     }
 
     if (Result<void> r = m_log->open(); !r.ok())

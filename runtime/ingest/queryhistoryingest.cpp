@@ -6,6 +6,7 @@
 #include "db/queryhistoryaggregator.h"
 #include "db/queryhistoryoptions.h"
 #include "git/gitrepository.h"
+#include "git/worktreelanding.h"
 #include "ingest/connectioncatalog.h"
 #include "ingest/livedatabaseevidence.h"
 #include "ingest/queryhistoryevidence.h"
@@ -15,7 +16,6 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLockFile>
 #include <QRandomGenerator>
 
 namespace ktx {
@@ -79,13 +79,9 @@ QueryHistoryIngest::run(const QString &projectDir, const ProjectConfig &project,
         return result;
     }
 
-    QDir().mkpath(QDir(projectDir).filePath(QStringLiteral(".ktx")));
-    QLockFile lock(QDir(projectDir).filePath(QStringLiteral(".ktx/ingest.lock")));
-    lock.setStaleLockTime(0);
-    if (!lock.tryLock(0))
-        return failed(result, QStringLiteral("ingest_busy"),
-                      QStringLiteral("Another ingest is running in this project."),
-                      QStringLiteral("Wait for it to finish, then run this one again."));
+    auto lock = WorktreeLanding::lockProject(projectDir);
+    if (!lock.ok())
+        return failed(result, lock.error());
 
     // The schema scan comes first: names in the SQL resolve against it.
     Result<ConnectionCatalog> catalog = ConnectionCatalog::load(projectDir, connection.id);
@@ -183,27 +179,6 @@ QueryHistoryIngest::run(const QString &projectDir, const ProjectConfig &project,
     const QString keyDir
         = QStringLiteral("raw-sources/%1/%2").arg(connection.id, QueryHistoryEvidence::sourceKey());
     const QString syncRel = keyDir + QLatin1Char('/') + result.syncId;
-    const QString partial = root.filePath(syncRel + QStringLiteral(".partial"));
-    QDir(partial).removeRecursively();
-    for (auto it = files.cbegin(); it != files.cend(); ++it) {
-        if (Result<void> r = AtomicFile::write(QDir(partial).filePath(it.key()), it.value());
-            !r.ok()) {
-            QDir(partial).removeRecursively();
-            return failed(result, r.error());
-        }
-    }
-    if (!QDir().rename(partial, root.filePath(syncRel))) {
-        QDir(partial).removeRecursively();
-        return failed(result, QStringLiteral("write_failed"),
-                      QStringLiteral("Cannot finish the folder %1.").arg(syncRel));
-    }
-    // The new read replaces the previous one (as the original prunes stale raw
-    // files), so git shows the change as edits of the same files.
-    const QDir keyFolder(root.filePath(keyDir));
-    for (const QString &old : keyFolder.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-        if (old != result.syncId)
-            QDir(keyFolder.filePath(old)).removeRecursively();
-
     result.detail = QStringLiteral("%1 templates, %2 tables, diff +%3/~%4/-%5/=%6")
                         .arg(result.templates)
                         .arg(result.tables)
@@ -211,17 +186,58 @@ QueryHistoryIngest::run(const QString &projectDir, const ProjectConfig &project,
                         .arg(result.modified)
                         .arg(result.deleted)
                         .arg(result.unchanged);
+    const QDir keyFolder(root.filePath(keyDir));
+    // The new read replaces the previous one (as the original prunes stale raw
+    // files), so git shows the change as edits of the same files.
+    const auto pruneOlderReads = [&] {
+        for (const QString &old : keyFolder.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            if (old != result.syncId)
+                QDir(keyFolder.filePath(old)).removeRecursively();
+    };
     auto repository = GitRepository::open(projectDir);
-    if (!repository.ok()) {
-        result.warnings << QStringLiteral("The project folder is not a git repository; the query "
-                                          "history was written but not committed.");
-    } else {
+    if (repository.ok()) {
+        // A commit built from git objects, then landed: a kill leaves the old
+        // state, the new one, or a journal the next start finishes.
+        if (auto recovered = WorktreeLanding::recover(repository.value()); !recovered.ok())
+            return failed(result, recovered.error());
+        const QString head = repository->headCommitId();
+        GitRepository::FileChanges changes;
+        for (auto it = files.cbegin(); it != files.cend(); ++it)
+            changes.insert(syncRel + QLatin1Char('/') + it.key(), it.value());
+        if (!head.isEmpty()) {
+            auto tracked = repository->listFiles(head, keyDir);
+            if (!tracked.ok())
+                return failed(result, tracked.error());
+            for (const QString &path : std::as_const(*tracked))
+                if (!path.startsWith(syncRel + QLatin1Char('/')))
+                    changes.insert(path, std::nullopt);
+        }
         const GitRepository::Signature author = GitRepository::Signature::parse(
             project.storage.gitAuthor, {QStringLiteral("ktx"), QStringLiteral("ktx@example.com")});
-        auto committed = repository->commit(commitMessage(result), author, {keyDir});
+        auto committed = WorktreeLanding::commitAndLand(repository.value(), changes,
+                                                        commitMessage(result), author);
         if (!committed.ok())
             return failed(result, committed.error());
         result.commitId = *committed;
+        pruneOlderReads(); // untracked leftovers of earlier reads
+    } else {
+        result.warnings << QStringLiteral("The project folder is not a git repository; the query "
+                                          "history was written but not committed.");
+        const QString partial = root.filePath(syncRel + QStringLiteral(".partial"));
+        QDir(partial).removeRecursively();
+        for (auto it = files.cbegin(); it != files.cend(); ++it) {
+            if (Result<void> r = AtomicFile::write(QDir(partial).filePath(it.key()), it.value());
+                !r.ok()) {
+                QDir(partial).removeRecursively();
+                return failed(result, r.error());
+            }
+        }
+        if (!QDir().rename(partial, root.filePath(syncRel))) {
+            QDir(partial).removeRecursively();
+            return failed(result, QStringLiteral("write_failed"),
+                          QStringLiteral("Cannot finish the folder %1.").arg(syncRel));
+        }
+        pruneOlderReads();
     }
     const QJsonObject run {
         {QStringLiteral("runId"), result.jobId},

@@ -19,7 +19,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLockFile>
 #include <QRandomGenerator>
 
 namespace ktx {
@@ -137,13 +136,9 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
                 .arg(connection.id, connection.driver));
 
     // One ingest per project at a time: two would race on the same files.
-    QDir().mkpath(QDir(projectDir).filePath(QStringLiteral(".ktx")));
-    QLockFile lock(QDir(projectDir).filePath(QStringLiteral(".ktx/ingest.lock")));
-    lock.setStaleLockTime(0);
-    if (!lock.tryLock(0))
-        return makeError(QStringLiteral("ingest_busy"),
-                         QStringLiteral("Another ingest is running in this project."),
-                         QStringLiteral("Wait for it to finish, then run this one again."));
+    auto lock = WorktreeLanding::lockProject(projectDir);
+    if (!lock.ok())
+        return lock.error();
 
     auto settings = ConnectionSettings::fromConfig(connection, projectDir);
     if (!settings.ok())

@@ -345,6 +345,11 @@ Result<RunReview::Applied> RunReview::apply(const GitRepository::Signature &auth
                          QStringLiteral("Accept or reject them (`ktx review reject %1` rejects "
                                         "everything not decided otherwise).")
                              .arg(m_run.runId));
+    // Landing the accepted parts writes files and moves the branch: not while
+    // an ingest (or another review) does.
+    auto lock = WorktreeLanding::lockProject(m_projectDir);
+    if (!lock.ok())
+        return lock.error();
     auto repository = GitRepository::open(m_projectDir);
     if (!repository.ok())
         return repository.error();

@@ -321,7 +321,9 @@ private Q_SLOTS:
             QVERIFY2(git(project, {"status", "--porcelain"}).second.isEmpty(), qPrintable(context));
             QVERIFY2(unparsable(project).isEmpty(), qPrintable(context));
             QVERIFY(!QFile::exists(project + QStringLiteral("/.ktx/landing.json")));
-            QVERIFY(git(project, {"branch", "--list", "ktx/runs/*"}).second.isEmpty());
+            const QString runBranches = git(project, {"branch", "--list", "ktx/runs/*"}).second;
+            QVERIFY2(runBranches.isEmpty(),
+                     qPrintable(context + ": " + runBranches + "\n" + next.out + next.err));
             const auto after = runStatuses(project);
             for (const QString &id : std::as_const(killedRuns)) {
                 QVERIFY2(after.value(id) == QLatin1String("interrupted"),

@@ -5,12 +5,14 @@
 #include "git/gitrepository.h"
 #include "git/worktreelanding.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -164,6 +166,95 @@ private Q_SLOTS:
         QVERIFY(git(dir, {"status", "--porcelain"}).isEmpty());
         QVERIFY(!QFile::exists(WorktreeLanding::journalPath(dir)));
         QVERIFY(!*WorktreeLanding::recover(repo.value())); // nothing left to do
+    }
+
+    // A kill inside the ref move leaves git's lock files behind. Those written
+    // after the journal are the killed landing's and are cleared; an older one
+    // belongs to someone else and makes recovery fail with the reason, not hang.
+    void recoverClearsLocksTheKilledLandingLeft()
+    {
+        const QString dir = newRepo();
+        auto repo = GitRepository::open(dir);
+        const QString head = repo->headCommitId();
+        auto commit = repo->createCommit(head, {{"a.txt", QByteArray("landed\n")}},
+                                         QStringLiteral("land"), Author);
+        QVERIFY(commit.ok());
+        const QString refLock = dir + "/.git/refs/heads/main.lock";
+        const QString indexLock = dir + "/.git/index.lock";
+        const auto writeJournal = [&] {
+            writeFile(WorktreeLanding::journalPath(dir),
+                      QJsonDocument(QJsonObject {{"branch", "main"},
+                                                 {"from", head},
+                                                 {"to", *commit},
+                                                 {"paths", QJsonArray {"a.txt"}}})
+                          .toJson());
+        };
+
+        // Someone else's lock, older than the journal: kept, and the landing waits.
+        writeFile(refLock, "");
+        {
+            QFile lock(refLock);
+            QVERIFY(lock.open(QIODevice::ReadWrite));
+            QVERIFY(lock.setFileTime(QDateTime::currentDateTime().addSecs(-60),
+                                     QFileDevice::FileModificationTime));
+        }
+        writeJournal();
+        auto blocked = WorktreeLanding::recover(repo.value());
+        QVERIFY(!blocked.ok());
+        QVERIFY2(blocked.error().message.contains("main"), qPrintable(blocked.error().message));
+        QVERIFY(QFile::exists(refLock));
+        QVERIFY(QFile::exists(WorktreeLanding::journalPath(dir)));
+        QCOMPARE(repo->headCommitId(), head);
+
+        // The killed landing's own locks: newer than its journal, removed.
+        QFile::remove(refLock);
+        writeJournal();
+        writeFile(indexLock, "");
+        writeFile(refLock, "");
+        auto recovered = WorktreeLanding::recover(repo.value());
+        QVERIFY2(recovered.ok(),
+                 qPrintable(recovered.ok() ? QString() : recovered.error().message));
+        QVERIFY(*recovered);
+        QVERIFY(!QFile::exists(refLock));
+        QVERIFY(!QFile::exists(indexLock));
+        QCOMPARE(repo->headCommitId(), *commit);
+        QVERIFY(git(dir, {"status", "--porcelain"}).isEmpty());
+        QProcess fsck;
+        fsck.setWorkingDirectory(dir);
+        fsck.start(QStringLiteral("git"),
+                   {QStringLiteral("fsck"), QStringLiteral("--no-progress")});
+        QVERIFY(fsck.waitForFinished(30000));
+        QCOMPARE(fsck.exitCode(), 0);
+    }
+
+    void projectLockIsExclusiveAndTakenOverFromTheDead()
+    {
+        const QString dir = newRepo();
+        auto first = WorktreeLanding::lockProject(dir);
+        QVERIFY(first.ok());
+        auto second = WorktreeLanding::lockProject(dir);
+        QVERIFY(!second.ok());
+        QCOMPARE(second.error().code, QStringLiteral("ingest_busy"));
+        first.value().release();
+        QVERIFY(WorktreeLanding::lockProject(dir).ok());
+        // A lock file a killed holder left (or one cut short while written)
+        // is only a file: nothing holds it.
+        writeFile(dir + "/.ktx/ingest.lock", "");
+        QVERIFY(WorktreeLanding::lockProject(dir).ok());
+        // Held by another process: busy until that process is gone.
+        QProcess holder;
+        // The shell takes the lock on fd 9 and then becomes `sleep` (exec), so
+        // the process that holds it is the one killed below.
+        holder.start(QStringLiteral("sh"),
+                     {QStringLiteral("-c"),
+                      QStringLiteral("exec 9>>\"$0\" && flock 9 && echo locked && exec sleep 30"),
+                      dir + "/.ktx/ingest.lock"});
+        QVERIFY(holder.waitForReadyRead(30000));
+        QCOMPARE(holder.readAllStandardOutput().trimmed(), QByteArray("locked"));
+        QVERIFY(!WorktreeLanding::lockProject(dir).ok());
+        holder.kill();
+        holder.waitForFinished();
+        QVERIFY(WorktreeLanding::lockProject(dir).ok());
     }
 
     void mergeTreesDetectsConflicts()
