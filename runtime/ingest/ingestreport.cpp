@@ -32,6 +32,12 @@ QJsonObject WorkUnitReport::toJson() const
         {QStringLiteral("touchedSlSources"), QJsonArray::fromStringList(touchedSlSources)}};
     if (!reason.isEmpty())
         o.insert(QStringLiteral("reason"), reason);
+    if (inputTokens > 0 || outputTokens > 0)
+        o.insert(QStringLiteral("usage"),
+                 QJsonObject {{QStringLiteral("input"), double(inputTokens)},
+                              {QStringLiteral("output"), double(outputTokens)}});
+    if (costUsd >= 0)
+        o.insert(QStringLiteral("costUsd"), costUsd);
     return o;
 }
 
@@ -64,6 +70,16 @@ QJsonObject GatePrune::toJson() const
             {QStringLiteral("absentTarget"), absentTarget},
             {QStringLiteral("action"), action},
             {QStringLiteral("detail"), detail}};
+}
+
+QJsonObject EvictionApplied::toJson() const
+{
+    return {{QStringLiteral("rawPath"), rawPath},
+            {QStringLiteral("artifactKind"), artifactKind},
+            {QStringLiteral("artifactKey"), artifactKey},
+            {QStringLiteral("path"), path},
+            {QStringLiteral("action"), action},
+            {QStringLiteral("reason"), reason}};
 }
 
 QJsonObject ProvenanceRow::toJson() const
@@ -104,6 +120,7 @@ QJsonObject IngestReport::toJson() const
         {QStringLiteral("finalGatePrunedReferences"), array(finalGatePrunedReferences)},
         {QStringLiteral("finalGateDroppedSources"), array(finalGateDroppedSources)},
         {QStringLiteral("integrationConflicts"), integrationConflicts},
+        {QStringLiteral("evictionsApplied"), array(evictionsApplied)},
         {QStringLiteral("provenanceRows"), array(provenanceRows)},
         {QStringLiteral("rawHashes"), rawHashes},
         {QStringLiteral("modelCalls"), modelCalls},

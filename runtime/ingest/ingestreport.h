@@ -35,6 +35,9 @@ struct WorkUnitReport
     int steps = 0;
     int toolCalls = 0;
     qint64 durationMs = 0;
+    qint64 inputTokens = 0; // cache reads and writes included
+    qint64 outputTokens = 0;
+    double costUsd = -1; // < 0: the backend does not say
     QList<IngestAction> actions;
     QStringList touchedSlSources;
 
@@ -70,6 +73,20 @@ struct GatePrune
     QJsonObject toJson() const;
 };
 
+// An artifact removed because every raw file it was derived from is gone
+// from the source (a dropped table, a deleted document).
+struct EvictionApplied
+{
+    QString rawPath; // the deleted evidence (paths inside the sync folder, comma-separated)
+    QString artifactKind; // sl | wiki
+    QString artifactKey;
+    QString path; // the file removed
+    QString action = QStringLiteral("removed");
+    QString reason;
+
+    QJsonObject toJson() const;
+};
+
 struct ProvenanceRow
 {
     QString rawPath;
@@ -99,6 +116,7 @@ struct IngestReport
     QList<GatePrune> finalGatePrunedReferences;
     QList<GatePrune> finalGateDroppedSources;
     QJsonArray integrationConflicts; // {unitKey, path, detail}
+    QList<EvictionApplied> evictionsApplied;
     QList<ProvenanceRow> provenanceRows;
     QJsonObject rawHashes; // rel path in the sync folder -> sha256 (the next run's diff base)
     int modelCalls = 0; // work units that reached the model (cache misses)

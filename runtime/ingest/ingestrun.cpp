@@ -8,6 +8,7 @@
 #include "ingest/workunitcache.h"
 #include "ingest/workunitprompt.h"
 #include "llm/requestgovernor.h"
+#include "semantic/sourcefilename.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -17,6 +18,7 @@
 #include <QJsonArray>
 #include <QMutex>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSet>
 #include <QThreadPool>
 #include <QWaitCondition>
@@ -324,6 +326,8 @@ Result<IngestRunResult> IngestRun::run()
     if (!integrated.ok())
         return failed(integrated.error());
 
+    evict(*acquired, *diffed, integrated.value());
+
     if (!step(IngestPhase::Gates))
         return stop();
     auto gated = gates(*acquired, integrated.value());
@@ -506,6 +510,10 @@ WorkUnitOutcome IngestRun::runOneUnit(const WorkUnit &unit, const Acquired &acqu
         });
         outcome.report.steps = r.steps;
         outcome.report.toolCalls = toolCalls;
+        outcome.report.inputTokens
+            = r.usage.inputTokens + r.usage.cacheReadTokens + r.usage.cacheWriteTokens;
+        outcome.report.outputTokens = r.usage.outputTokens;
+        outcome.report.costUsd = r.costUsd;
         if (r.stopReason == StopReason::Cancelled || m_options.cancel.isCancelled()) {
             outcome.report.status = QStringLiteral("cancelled");
         } else if (r.stopReason == StopReason::Error) {
@@ -531,14 +539,21 @@ WorkUnitOutcome IngestRun::runOneUnit(const WorkUnit &unit, const Acquired &acqu
     QStringList written;
     for (const FileImage &image : std::as_const(outcome.images))
         written << image.path;
-    post(Type::UnitFinished, unit.unitKey,
-         {{QStringLiteral("status"), outcome.report.status},
-          {QStringLiteral("reason"), outcome.report.reason},
-          {QStringLiteral("steps"), outcome.report.steps},
-          {QStringLiteral("toolCalls"), outcome.report.toolCalls},
-          {QStringLiteral("cached"), false},
-          {QStringLiteral("durationMs"), double(outcome.report.durationMs)},
-          {QStringLiteral("filesWritten"), QJsonArray::fromStringList(written)}});
+    QJsonObject finished {{QStringLiteral("status"), outcome.report.status},
+                          {QStringLiteral("reason"), outcome.report.reason},
+                          {QStringLiteral("steps"), outcome.report.steps},
+                          {QStringLiteral("toolCalls"), outcome.report.toolCalls},
+                          {QStringLiteral("cached"), false},
+                          {QStringLiteral("durationMs"), double(outcome.report.durationMs)},
+                          {QStringLiteral("filesWritten"), QJsonArray::fromStringList(written)}};
+    // Tokens as the backend counted them (the live view's header sums them);
+    // cost only when the backend states it (Claude Code does).
+    finished.insert(QStringLiteral("usage"),
+                    QJsonObject {{QStringLiteral("input"), double(outcome.report.inputTokens)},
+                                 {QStringLiteral("output"), double(outcome.report.outputTokens)}});
+    if (outcome.report.costUsd >= 0)
+        finished.insert(QStringLiteral("costUsd"), outcome.report.costUsd);
+    post(Type::UnitFinished, unit.unitKey, finished);
     return outcome;
 }
 
@@ -680,6 +695,79 @@ Result<IngestRun::Integrated> IngestRun::integrate(const Acquired &acquired, con
     }
     m_report.integrationConflicts = in.conflicts;
     return in;
+}
+
+void IngestRun::evict(const Acquired &acquired, const IngestDiff &diff, Integrated &integrated)
+{
+    if (diff.deleted.isEmpty())
+        return;
+    const QSet<QString> deleted(diff.deleted.cbegin(), diff.deleted.cend());
+    const QMap<QString, QSet<QString>> evidence
+        = m_store->landedEvidence(m_options.connectionId, m_adapter->sourceKey());
+    ContextOverlay &run = *integrated.run;
+    const auto sourcePath = [&run](const QString &connection, const QString &name) {
+        const QString folder = QStringLiteral("semantic-layer/%1/").arg(connection);
+        const QString usual = folder + SourceFileName::forSource(name);
+        if (run.exists(usual))
+            return usual;
+        // Renamed by a person: the in-file name is the identity.
+        const QRegularExpression declares(
+            QStringLiteral("^name:\\s*[\"']?%1[\"']?\\s*$").arg(QRegularExpression::escape(name)),
+            QRegularExpression::MultilineOption);
+        for (const QString &path : run.list(folder))
+            if (!path.mid(folder.size()).contains(QLatin1Char('/'))
+                && declares.match(QString::fromUtf8(run.read(path).value_or(QByteArray())))
+                       .hasMatch())
+                return path;
+        return QString();
+    };
+    const auto wikiPath = [&run](const QString &key) {
+        for (const QString &path : run.list(QStringLiteral("wiki/")))
+            if (path.endsWith(QLatin1Char('/') + key + QStringLiteral(".md")))
+                return path;
+        return QString();
+    };
+    for (auto it = evidence.cbegin(); it != evidence.cend(); ++it) {
+        // Still backed by a raw file that exists: kept.
+        if (it.value().isEmpty() || !deleted.contains(it.value()))
+            continue;
+        const QStringList parts = it.key().split(QLatin1Char('|'));
+        if (parts.size() != 3)
+            continue;
+        const QString &kind = parts.at(0);
+        const QString target = parts.at(1).isEmpty() ? m_options.connectionId : parts.at(1);
+        const QString &key = parts.at(2);
+        const QString path = kind == QLatin1String("wiki") ? wikiPath(key)
+            : kind == QLatin1String("sl")                  ? sourcePath(target, key)
+                                                           : QString();
+        if (path.isEmpty())
+            continue; // already gone
+        // A unit of this run wrote it from current evidence: not evicted.
+        const auto base = acquired.base->constFind(path);
+        const std::optional<QByteArray> before
+            = base == acquired.base->cend() ? std::nullopt : std::optional<QByteArray>(*base);
+        if (run.read(path) != before)
+            continue;
+        QStringList raws(it.value().cbegin(), it.value().cend());
+        raws.sort();
+        EvictionApplied e;
+        e.rawPath = raws.join(QLatin1Char(','));
+        e.artifactKind = kind;
+        e.artifactKey = key;
+        e.path = path;
+        e.reason = QStringLiteral("Its only evidence (%1) is gone from the source.")
+                       .arg(raws.join(QStringLiteral(", ")));
+        run.remove(path);
+        m_report.evictionsApplied << e;
+        post(Type::GateFinding, {},
+             {{QStringLiteral("kind"), QStringLiteral("evicted")},
+              {QStringLiteral("artifact"),
+               kind == QLatin1String("wiki") ? QStringLiteral("wiki:") + key
+                                             : QStringLiteral("%1:%2").arg(target, key)},
+              {QStringLiteral("action"), e.action},
+              {QStringLiteral("path"), path},
+              {QStringLiteral("detail"), e.reason}});
+    }
 }
 
 Result<ArtifactGates::Outcome> IngestRun::gates(const Acquired &acquired, Integrated &integrated)

@@ -150,6 +150,9 @@ private:
     Result<Planned> plan(const Acquired &acquired, const Staged &staged, const IngestDiff &diff);
     Result<Ran> runUnits(const Acquired &acquired, const Staged &staged, const Planned &planned);
     Result<Integrated> integrate(const Acquired &acquired, const Ran &ran);
+    // Removes what only deleted evidence backed (before the gates, which then
+    // prune references to it).
+    void evict(const Acquired &acquired, const IngestDiff &diff, Integrated &integrated);
     Result<ArtifactGates::Outcome> gates(const Acquired &acquired, Integrated &integrated);
     Result<Reconciled> reconcile(const Acquired &acquired, const Staged &staged,
                                  const Planned &planned, Integrated &integrated);

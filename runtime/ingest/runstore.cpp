@@ -293,6 +293,26 @@ QStringList RunStore::priorProvenance(const QString &connectionId, const QString
     return lines;
 }
 
+QMap<QString, QSet<QString>> RunStore::landedEvidence(const QString &connectionId,
+                                                      const QString &sourceKey) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral(
+        "SELECT p.artifact_kind, p.target_connection_id, p.artifact_key, p.raw_rel FROM "
+        "ingest_provenance p JOIN ingest_runs u ON u.run_id=p.run_id WHERE p.connection_id=? AND "
+        "p.source_key=? AND u.status IN ('landed','reviewed') AND p.action_type<>'skipped' AND "
+        "p.artifact_key<>''"));
+    q.addBindValue(connectionId);
+    q.addBindValue(sourceKey);
+    QMap<QString, QSet<QString>> evidence;
+    if (q.exec())
+        while (q.next())
+            evidence[QStringLiteral("%1|%2|%3")
+                         .arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString())]
+                .insert(q.value(3).toString());
+    return evidence;
+}
+
 std::optional<QByteArray> RunStore::cachedUnit(const QString &key) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));

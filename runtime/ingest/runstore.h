@@ -5,6 +5,8 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
+#include <QSet>
 #include <QString>
 
 #include <memory>
@@ -71,6 +73,10 @@ public:
     // Earlier artifacts per raw file, keyed by the path inside the sync folder
     // (so they carry across snapshots): "syncId kind/key/action" lines.
     QStringList priorProvenance(const QString &connectionId, const QString &rawRelPath) const;
+    // Every artifact landed runs of a source derived from raw files, with those
+    // files (paths inside the sync folder): "kind|targetConnectionId|key" -> paths.
+    QMap<QString, QSet<QString>> landedEvidence(const QString &connectionId,
+                                                const QString &sourceKey) const;
 
     // The work-unit cache.
     std::optional<QByteArray> cachedUnit(const QString &key) const;

@@ -229,6 +229,7 @@ LoopResult ClaudeCodeRunner::run(const LlmSettings &settings, const LoopRequest 
     }
     result.steps = out->numTurns;
     result.usage = out->usage;
+    result.costUsd = out->costUsd;
     result.finalText = out->result.isEmpty() ? parser.lastText() : out->result;
     if (out->subtype == QLatin1String("error_max_turns")) {
         result.stopReason = StopReason::Budget;

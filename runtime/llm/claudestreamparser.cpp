@@ -181,6 +181,8 @@ void ClaudeStreamParser::feedLine(const QByteArray &rawLine)
             out.permissionDenials << d.toObject().value(QStringLiteral("tool_name")).toString();
         out.apiErrorStatus = o.value(QStringLiteral("api_error_status")).toInt();
         readUsage(o.value(QStringLiteral("usage")).toObject(), out.usage);
+        if (const QJsonValue cost = o.value(QStringLiteral("total_cost_usd")); cost.isDouble())
+            out.costUsd = cost.toDouble();
         m_outcome = out;
         AgentEvent usage;
         usage.kind = AgentEvent::Kind::Usage;

@@ -41,6 +41,7 @@ public:
         QStringList permissionDenials; // tool names
         int apiErrorStatus = 0;
         TokenUsage usage;
+        double costUsd = -1; // total_cost_usd, when present
     };
 
     explicit ClaudeStreamParser(AgentEventSink events = {},

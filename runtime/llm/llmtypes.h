@@ -94,6 +94,7 @@ struct LoopResult
     StopReason stopReason = StopReason::Natural;
     int steps = 0;
     TokenUsage usage;
+    double costUsd = -1; // what the backend says the loop cost; < 0 when it does not say
     QString finalText;
     QJsonValue structured; // Undefined unless the request had an outputSchema
     Error error; // set when stopReason is Error

@@ -19,6 +19,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -218,6 +219,21 @@ private Q_SLOTS:
         QVERIFY(orders.open(QIODevice::ReadOnly));
         QVERIFY(orders.readAll().contains("ai: Enriched orders."));
         QVERIFY(QFile::exists(project + QStringLiteral("/wiki/global/table-orders.md")));
+        // Every unit that called the model says how many tokens it used (the
+        // fake server reports usage as the real APIs do); none states a cost.
+        int unitsWithUsage = 0;
+        QFile events(enrichment.value("events").toString());
+        QVERIFY2(events.open(QIODevice::ReadOnly), qPrintable(events.fileName()));
+        for (const QByteArray &line : events.readAll().split('\n')) {
+            const QJsonObject e = QJsonDocument::fromJson(line).object();
+            if (e.value("type").toString() != QLatin1String("unit_finished"))
+                continue;
+            const QJsonObject data = e.value("data").toObject();
+            QVERIFY(data.value("usage").toObject().value("input").toDouble() > 0);
+            QVERIFY(!data.contains("costUsd"));
+            ++unitsWithUsage;
+        }
+        QCOMPARE(unitsWithUsage, 14);
 
         // Plain mode, nothing changed: no model call.
         const int after = m_fake.requestCount();
@@ -226,6 +242,59 @@ private Q_SLOTS:
         QVERIFY2(again.exitCode == 0, again.out.constData());
         QVERIFY2(again.out.contains("enrichment: run"), again.out.constData());
         QCOMPARE(m_fake.requestCount(), after);
+    }
+
+    // A table dropped from the warehouse takes with it what only its evidence
+    // backed (its wiki page), the report says so, and references to it go.
+    void droppedTableEvictsWhatOnlyItBacked()
+    {
+        const QString project = copyTemplate(QStringLiteral("evict"));
+        QVERIFY(!project.isEmpty());
+        const QStringList ingestAll {QStringLiteral("--project-dir"), project,
+                                     QStringLiteral("ingest"), QStringLiteral("--all"),
+                                     QStringLiteral("--json")};
+        const Run first = runKtx(ingestAll);
+        QVERIFY2(first.exitCode == 0, first.out.constData());
+        const QString page = project + QStringLiteral("/wiki/global/table-marketing_events.md");
+        QVERIFY(QFile::exists(page));
+
+        {
+            const QString name = QStringLiteral("drop-table");
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                db.setDatabaseName(project + QStringLiteral("/data/demo-warehouse.sqlite"));
+                QVERIFY(db.open());
+                QSqlQuery q(db);
+                QVERIFY2(q.exec(QStringLiteral("DROP TABLE marketing_events")),
+                         qPrintable(q.lastError().text()));
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+
+        const Run second = runKtx(ingestAll);
+        QVERIFY2(second.exitCode == 0, second.out.constData());
+        QVERIFY2(!QFile::exists(page), second.out.constData());
+        QVERIFY(QFile::exists(project + QStringLiteral("/wiki/global/table-orders.md")));
+        QVERIFY(unparsable(project).isEmpty());
+        QVERIFY(git(project, {"status", "--porcelain"}).second.isEmpty());
+        QCOMPARE(git(project, {"fsck", "--no-progress"}).first, 0);
+
+        // The run's report names the eviction and the evidence that went.
+        QJsonObject enrichment;
+        const QJsonObject result = QJsonDocument::fromJson(second.out)
+                                       .object()
+                                       .value("results")
+                                       .toArray()
+                                       .at(0)
+                                       .toObject();
+        for (const QJsonValue &step : result.value("steps").toArray())
+            if (step["operation"].toString() == QLatin1String("enrichment"))
+                enrichment = step.toObject();
+        QFile log(enrichment.value("events").toString());
+        QVERIFY2(log.open(QIODevice::ReadOnly), second.out.constData());
+        const QByteArray events = log.readAll();
+        QVERIFY2(events.contains("\"evicted\"") && events.contains("wiki:table-marketing_events"),
+                 events.right(3000).constData());
     }
 
     void noModelSaysWhatItSkipped()

@@ -169,8 +169,9 @@ void TestLlmParsers::claudeToolRun()
     p.feedLine(
         R"({"type":"assistant","message":{"id":"msg_2","content":[{"type":"text","text":"It said hi."}]},"parent_tool_use_id":null})");
     p.feedLine(
-        R"({"type":"result","subtype":"success","is_error":false,"num_turns":2,"result":"It said hi.","usage":{"input_tokens":50,"output_tokens":9,"cache_read_input_tokens":3,"cache_creation_input_tokens":4},"permission_denials":[]})");
+        R"({"type":"result","subtype":"success","is_error":false,"num_turns":2,"result":"It said hi.","usage":{"input_tokens":50,"output_tokens":9,"cache_read_input_tokens":3,"cache_creation_input_tokens":4},"total_cost_usd":0.0125,"permission_denials":[]})");
     QVERIFY(p.outcome().has_value());
+    QCOMPARE(p.outcome()->costUsd, 0.0125);
     QCOMPARE(p.outcome()->numTurns, 2);
     QCOMPARE(p.outcome()->result, QStringLiteral("It said hi."));
     QVERIFY(!p.outcome()->isError);
@@ -185,6 +186,7 @@ void TestLlmParsers::claudeErrorIsReadFromIsErrorNotSubtype()
         R"({"type":"result","subtype":"success","is_error":true,"api_error_status":500,"num_turns":1,"result":"API Error: 500 fake failure"})");
     QVERIFY(p.outcome()->isError);
     QCOMPARE(p.outcome()->apiErrorStatus, 500);
+    QVERIFY(p.outcome()->costUsd < 0); // not stated: unknown, not free
 }
 
 void TestLlmParsers::claudeSubAgentTrafficIgnored()
