@@ -139,14 +139,28 @@ QString TranscriptView::eventHtml(const IngestEvent &event)
                                                      d.value(QStringLiteral("reason")).toString())),
                      accepted ? QStringLiteral("#3d9a50") : QStringLiteral("#c83c3c"));
     }
-    case Type::GateFinding:
+    case Type::GateFinding: {
+        // Evictions name no target; their detail says which evidence went.
+        const QString target = d.value(QStringLiteral("target")).toString();
         return block(
             tr("Gate finding: %1 %2")
                     .arg(esc(d.value(QStringLiteral("kind")).toString()),
                          esc(d.value(QStringLiteral("action")).toString()))
                 + at,
-            esc(QStringLiteral("%1 → %2").arg(d.value(QStringLiteral("artifact")).toString(),
-                                              d.value(QStringLiteral("target")).toString())),
+            esc(target.isEmpty()
+                    ? QStringLiteral("%1: %2").arg(d.value(QStringLiteral("artifact")).toString(),
+                                                   d.value(QStringLiteral("detail")).toString())
+                    : QStringLiteral("%1 → %2").arg(d.value(QStringLiteral("artifact")).toString(),
+                                                    target)),
+            QStringLiteral("#b07800"));
+    }
+    case Type::Conflict:
+        return block(
+            tr("Integration conflict on %1").arg(esc(d.value(QStringLiteral("path")).toString()))
+                + at,
+            esc(QStringLiteral("%1; %2").arg(
+                d.value(QStringLiteral("detail")).toString(),
+                d.value(QStringLiteral("resolution")).toString(tr("not resolved")))),
             QStringLiteral("#b07800"));
     case Type::UnitPlanned: {
         QStringList raw;

@@ -26,7 +26,7 @@ struct IngestEvent
         ModelMessage, // text
         WriteDecision, // tool, path, accepted, reason
         GateFinding, // kind, artifact, target, action (pruned|dropped|reverted)
-        Conflict, // path, detail
+        Conflict, // path, detail, resolution (resolved | redundant | unresolved: ...)
         ReconciliationRecord, // kind, artifactKey, contestedKey, detail, flaggedForHuman
         Landed, // mode auto|review, branch, commitId, squashCommitId, diff{}
         Failed, // phase, code, message

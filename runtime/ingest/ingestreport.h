@@ -117,6 +117,9 @@ struct IngestReport
     QList<GatePrune> finalGateDroppedSources;
     QJsonArray integrationConflicts; // {unitKey, path, detail}
     QList<EvictionApplied> evictionsApplied;
+    int resolverAttempts = 0; // textual-conflict resolver loops run
+    int resolverRepairs = 0; // conflicts it resolved (or found redundant)
+    int resolverFailures = 0; // conflicts left with the earlier units' version
     QList<ProvenanceRow> provenanceRows;
     QJsonObject rawHashes; // rel path in the sync folder -> sha256 (the next run's diff base)
     int modelCalls = 0; // work units that reached the model (cache misses)

@@ -3,6 +3,7 @@
 #include "agent/agentruntime.h"
 #include "git/gitrepository.h"
 #include "git/worktreelanding.h"
+#include "ingest/conflictresolver.h"
 #include "ingest/ingesttoolsession.h"
 #include "ingest/runeventlog.h"
 #include "ingest/workunitcache.h"
@@ -31,6 +32,7 @@ using Type = IngestEvent::Type;
 
 const QString CandidateRole = QStringLiteral("candidateExtraction");
 const QString ReconcileRole = QStringLiteral("reconcile");
+const QString RepairRole = QStringLiteral("repair");
 constexpr int ReconcileBudget = 60;
 
 QString sha256Hex(const QByteArray &bytes)
@@ -683,18 +685,73 @@ Result<IngestRun::Integrated> IngestRun::integrate(const Acquired &acquired, con
                     continue;
                 }
                 detail = QStringLiteral("both changed the same lines");
+            } else if (!image.before && image.after && current) {
+                detail = QStringLiteral("both created the file");
             } else {
                 detail = QStringLiteral("one unit deleted a file another changed");
             }
+            // The resolver gets the three versions; what it writes must pass
+            // the file's check, otherwise the earlier units' version stays.
+            const QString resolution = resolveConflict(
+                {image.path, outcome.report.unitKey, image.before, current, image.after}, *in.run);
+            if (m_options.cancel.isCancelled())
+                return cancelled();
             const QJsonObject conflict {{QStringLiteral("unitKey"), outcome.report.unitKey},
                                         {QStringLiteral("path"), image.path},
-                                        {QStringLiteral("detail"), detail}};
+                                        {QStringLiteral("detail"), detail},
+                                        {QStringLiteral("resolution"), resolution}};
             in.conflicts.append(conflict);
             post(Type::Conflict, outcome.report.unitKey, conflict);
         }
     }
     m_report.integrationConflicts = in.conflicts;
     return in;
+}
+
+QString IngestRun::resolveConflict(const IntegrationConflict &conflict, ContextOverlay &run)
+{
+    ConflictResolver resolver(conflict);
+    const QString unit = QStringLiteral("resolve:") + conflict.unitKey;
+    QString problem;
+    for (int attempt = 1; attempt <= ConflictResolver::MaxAttempts; ++attempt) {
+        ++m_report.resolverAttempts;
+        LoopRequest request;
+        request.role = RepairRole;
+        request.systemPrompt = resolver.systemPrompt();
+        request.userPrompt = resolver.userPrompt(problem);
+        request.tools = resolver.toolSet();
+        request.stepBudget = ConflictResolver::StepBudget;
+        request.cancel = m_options.cancel;
+        const LoopResult r = runLoop(request, [&](const AgentEvent &e) {
+            if (e.kind == AgentEvent::Kind::ToolCallFinished)
+                post(Type::ToolCall, unit,
+                     {{QStringLiteral("toolCallId"), e.toolCallId},
+                      {QStringLiteral("tool"), e.toolName},
+                      {QStringLiteral("input"), e.input},
+                      {QStringLiteral("output"), e.output.left(20000)},
+                      {QStringLiteral("isError"), e.isError},
+                      {QStringLiteral("durationMs"), double(e.durationMs)}});
+        });
+        if (r.stopReason == StopReason::Cancelled || m_options.cancel.isCancelled())
+            break;
+        switch (resolver.verdict()) {
+        case ConflictResolver::Verdict::Resolved:
+            run.write(conflict.path, *resolver.merged());
+            ++m_report.resolverRepairs;
+            return QStringLiteral("resolved");
+        case ConflictResolver::Verdict::Redundant:
+            ++m_report.resolverRepairs;
+            return QStringLiteral("redundant");
+        case ConflictResolver::Verdict::Open:
+            problem = r.stopReason == StopReason::Natural
+                ? QStringLiteral("it ended without writing an accepted file")
+                : QStringLiteral("it ended with %1 %2")
+                      .arg(stopReasonName(r.stopReason), r.error.message);
+            break;
+        }
+    }
+    ++m_report.resolverFailures;
+    return QStringLiteral("unresolved: kept the earlier units' version");
 }
 
 void IngestRun::evict(const Acquired &acquired, const IngestDiff &diff, Integrated &integrated)

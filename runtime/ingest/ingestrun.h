@@ -4,6 +4,7 @@
 #include "core/result.h"
 #include "ingest/artifactgates.h"
 #include "ingest/contextoverlay.h"
+#include "ingest/conflictresolver.h"
 #include "ingest/ingestevent.h"
 #include "ingest/ingestreport.h"
 #include "ingest/ingestsourceadapter.h"
@@ -153,6 +154,8 @@ private:
     // Removes what only deleted evidence backed (before the gates, which then
     // prune references to it).
     void evict(const Acquired &acquired, const IngestDiff &diff, Integrated &integrated);
+    // Runs the textual-conflict resolver; returns the resolution for the report.
+    QString resolveConflict(const IntegrationConflict &conflict, ContextOverlay &run);
     Result<ArtifactGates::Outcome> gates(const Acquired &acquired, Integrated &integrated);
     Result<Reconciled> reconcile(const Acquired &acquired, const Staged &staged,
                                  const Planned &planned, Integrated &integrated);

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -268,6 +269,93 @@ private Q_SLOTS:
         QCOMPARE(fake.requestCount(), requests);
         QCOMPARE(second->report.workUnits.size(), 0);
         QCOMPARE(git(d.dir, {"rev-parse", "HEAD"}), head);
+    }
+
+    // Two units create the same wiki page with different text: the 3-way merge
+    // cannot combine them, the resolver loop gets the three versions, its first
+    // answer fails the page check and is refused, its second lands.
+    void integrationConflictGoesToTheResolver()
+    {
+        const Demo d = makeDemo();
+        QVERIFY(!d.dir.isEmpty());
+        const QString conn = DemoProject::connectionId();
+        const auto page = [](const QString &table) {
+            return QStringLiteral("---\nsummary: Terms used in the data.\n---\n\n# Glossary\n\n"
+                                  "- %1: a row of the %1 table.\n")
+                .arg(table);
+        };
+        FakeModelServer fake;
+        QByteArray seenConflict;
+        QMutex seenMutex;
+        fake.setScript([&](const FakeModelServer::Request &r, int) {
+            if (r.rawBody.contains("read_conflict")) {
+                switch (r.toolResultCount()) {
+                case 0:
+                    return Reply::call(QStringLiteral("read_conflict"), {});
+                case 1: {
+                    QMutexLocker lock(&seenMutex);
+                    seenConflict = r.rawBody;
+                    // no front-matter: the page check refuses it
+                    return Reply::call(
+                        QStringLiteral("write_resolved_file"),
+                        {{QStringLiteral("content"), QStringLiteral("# Glossary\n")}});
+                }
+                case 2:
+                    return Reply::call(
+                        QStringLiteral("write_resolved_file"),
+                        {{QStringLiteral("content"),
+                          QStringLiteral("---\nsummary: Terms used in the data.\n---\n\n"
+                                         "# Glossary\n\n- customers: a row of the customers "
+                                         "table.\n- orders: a row of the orders table.\n")}});
+                default:
+                    return Reply::say(QStringLiteral("resolved"));
+                }
+            }
+            if (isReconcile(r))
+                return Reply::say(QStringLiteral("nothing to reconcile"));
+            const QString table = tableOf(r);
+            if (table != QLatin1String("orders") && table != QLatin1String("customers"))
+                return Reply::say(QStringLiteral("nothing here"));
+            const QString raw = [&] {
+                static const QRegularExpression p(
+                    QStringLiteral("### rawFiles\\\\n- ([^\\\\]+)\\\\n"));
+                return p.match(QString::fromUtf8(r.rawBody)).captured(1);
+            }();
+            switch (r.toolResultCount()) {
+            case 0:
+                return Reply::call(QStringLiteral("record_verification_ledger"),
+                                   {{QStringLiteral("summary"), QStringLiteral("read the table")},
+                                    {QStringLiteral("verifiedIdentifiers"), QJsonArray {table}}});
+            case 1:
+                return Reply::call(QStringLiteral("wiki_write"),
+                                   {{QStringLiteral("key"), QStringLiteral("glossary")},
+                                    {QStringLiteral("content"), page(table)},
+                                    {QStringLiteral("rawPaths"), QJsonArray {raw}}});
+            default:
+                return Reply::say(QStringLiteral("done"));
+            }
+        });
+
+        IngestRun run(optionsFor(d, fake));
+        auto result = run.run();
+        QVERIFY2(result.ok(), result.ok() ? "" : qPrintable(result.error().toText()));
+        QCOMPARE(result->record.status, QStringLiteral("landed"));
+        const IngestReport &report = result->report;
+        QCOMPARE(report.integrationConflicts.size(), 1);
+        const QJsonObject conflict = report.integrationConflicts.first().toObject();
+        QCOMPARE(conflict.value("path").toString(), QStringLiteral("wiki/global/glossary.md"));
+        QCOMPARE(conflict.value("detail").toString(), QStringLiteral("both created the file"));
+        QCOMPARE(conflict.value("resolution").toString(), QStringLiteral("resolved"));
+        QCOMPARE(report.resolverAttempts, 1); // the refused write was fixed inside the loop
+        QCOMPARE(report.resolverRepairs, 1);
+        QCOMPARE(report.resolverFailures, 0);
+        // The resolver saw both units' versions.
+        QVERIFY(seenConflict.contains("a row of the customers table"));
+        QVERIFY(seenConflict.contains("a row of the orders table"));
+        const QByteArray merged = readAll(d.dir + "/wiki/global/glossary.md");
+        QVERIFY2(merged.contains("- customers: a row") && merged.contains("- orders: a row"),
+                 merged.constData());
+        QVERIFY(git(d.dir, {"status", "--porcelain"}).isEmpty());
     }
 
     void cachedUnitsMakeNoModelCall()
