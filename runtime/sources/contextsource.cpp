@@ -35,6 +35,7 @@ QJsonObject ContextSourceReport::toJson() const
     return {{QStringLiteral("driver"), driver},
             {QStringLiteral("filesRead"), QJsonArray::fromStringList(filesRead)},
             {QStringLiteral("models"), models},
+            {QStringLiteral("sourceTables"), sourceTables},
             {QStringLiteral("metrics"), metrics},
             {QStringLiteral("views"), views},
             {QStringLiteral("explores"), explores},

@@ -42,6 +42,7 @@ struct ContextSourceReport
     QString driver; // dbt | metricflow | lookml
     QStringList filesRead; // relative to the root, sorted
     int models = 0; // dbt models, MetricFlow semantic models, LookML models
+    int sourceTables = 0; // dbt `sources:` tables
     int metrics = 0; // MetricFlow metrics
     int views = 0; // LookML views
     int explores = 0; // LookML explores

@@ -1,4 +1,6 @@
 #include "sources/contextsource.h"
+#include "sources/lookmlsourceparser.h"
+#include "sources/metricflowsourceparser.h"
 
 // One line per parser: each source type registers itself here.
 
@@ -6,13 +8,18 @@ namespace ktx {
 
 std::unique_ptr<ContextSourceParser> contextSourceParser(const QString &driver)
 {
-    Q_UNUSED(driver);
+    if (driver == QLatin1String("metricflow"))
+        return std::make_unique<MetricFlowSourceParser>();
+    if (driver == QLatin1String("lookml"))
+        return std::make_unique<LookmlSourceParser>();
     return nullptr;
 }
 
 QStringList contextSourceDrivers()
 {
     QStringList drivers;
+    drivers << QStringLiteral("metricflow");
+    drivers << QStringLiteral("lookml");
     return drivers;
 }
 
