@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
+#include "review/changereview.h"
 #include "review/pendingruns.h"
 #include "review/runreview.h"
 
@@ -56,24 +57,30 @@ QString marker(const std::optional<bool> &d)
     return !d ? QStringLiteral("?") : (*d ? QStringLiteral("✓") : QStringLiteral("✗"));
 }
 
-void printReview(CliContext &context, const RunReview &review)
+// One file of a run (with decisions) or of a read-only change review.
+void printFiles(QTextStream &out, const QList<ReviewFile> &files, bool decisions)
 {
-    QTextStream &out = context.out();
-    const IngestRunRecord &run = review.run();
-    out << "run " << run.runId << " (" << run.sourceKey << ", " << run.connectionId << ")\n"
-        << "base " << run.baseCommit << "  branch " << run.runBranch << "\n";
-    for (const ReviewFile &file : review.files()) {
-        out << "\n"
-            << FileDiff::statusName(file.diff.status) << " " << file.diff.path << " +"
-            << file.diff.additions() << " -" << file.diff.deletions();
+    for (const ReviewFile &file : files) {
+        out << "\n" << FileDiff::statusName(file.diff.status) << " ";
+        if (file.diff.status == FileDiff::Status::Renamed)
+            out << file.diff.oldPath << " -> ";
+        out << file.diff.path << " +" << file.diff.additions() << " -" << file.diff.deletions();
         if (file.diff.binary)
-            out << " (binary) [" << marker(file.accepted) << "]";
+            out << " (binary)";
+        if (file.diff.binary && decisions)
+            out << " [" << marker(file.accepted) << "]";
         out << "\n";
+        for (const QString &change : file.semanticChanges)
+            out << "  = " << change << "\n";
         for (int i = 0; i < file.hunks.size(); ++i) {
             const ReviewHunk &h = file.hunks.at(i);
-            out << "  [" << marker(h.accepted) << "] hunk " << (i + 1) << " " << h.hunk.header;
+            out << "  ";
+            if (decisions)
+                out << "[" << marker(h.accepted) << "] ";
+            out << "hunk " << (i + 1) << " " << h.hunk.header;
+            // Loud on purpose: the agent proposed again what a person refused.
             if (h.previouslyRejected)
-                out << "  (previously rejected)";
+                out << "  !! PREVIOUSLY REJECTED (run " << h.previouslyRejectedIn << ")";
             out << "\n";
             if (!h.provenance.unitKey.isEmpty()) {
                 out << "      by " << h.provenance.unitKey << " " << h.provenance.tool << " "
@@ -95,6 +102,41 @@ void printReview(CliContext &context, const RunReview &review)
     }
 }
 
+void printReview(CliContext &context, const RunReview &review)
+{
+    QTextStream &out = context.out();
+    const IngestRunRecord &run = review.run();
+    out << "run " << run.runId << " (" << run.sourceKey << ", " << run.connectionId << ")\n"
+        << "base " << run.baseCommit << "  branch " << run.runBranch << "\n";
+    printFiles(out, review.files(), true);
+}
+
+int showChanges(CliContext &context, const QString &projectDir, const QString &commit)
+{
+    auto review = commit.isEmpty() ? ChangeReview::forWorkTree(projectDir)
+                                   : ChangeReview::forCommit(projectDir, commit);
+    if (!review.ok())
+        return failWith(context, review.error());
+    if (context.json) {
+        context.printJson(review->toJson());
+        return ExitOk;
+    }
+    QTextStream &out = context.out();
+    if (review->kind() == ChangeReview::Kind::WorkTree) {
+        out << "uncommitted changes against HEAD " << review->baseCommit().left(12) << "\n";
+        if (review->files().isEmpty())
+            out << "(none)\n";
+    } else {
+        const DiffCommit &c = review->commit();
+        out << "commit " << c.id << "\n"
+            << "author " << c.author << "  "
+            << QDateTime::fromMSecsSinceEpoch(c.timeMs, Qt::UTC).toString(Qt::ISODate) << "\n"
+            << "    " << c.subject << "\n";
+    }
+    printFiles(out, review->files(), false);
+    return ExitOk;
+}
+
 } // namespace
 
 int ReviewCommand::run(CliContext &context, const QStringList &args)
@@ -110,7 +152,14 @@ int ReviewCommand::run(CliContext &context, const QStringList &args)
     const QCommandLineOption hunk(QStringLiteral("hunk"),
                                   QStringLiteral("One hunk, 1-based, as <path>:<n> (repeatable)."),
                                   QStringLiteral("path:n"));
-    parser.addOptions({file, path, hunk});
+    const QCommandLineOption worktree(
+        QStringLiteral("worktree"),
+        QStringLiteral("With show: the uncommitted edits of the project, against HEAD."));
+    const QCommandLineOption commit(QStringLiteral("commit"),
+                                    QStringLiteral("With show: one commit of the history, against "
+                                                   "its first parent."),
+                                    QStringLiteral("sha"));
+    parser.addOptions({file, path, hunk, worktree, commit});
     parser.addPositionalArgument(QStringLiteral("action"),
                                  QStringLiteral("list | show | accept | reject | apply"));
     parser.addPositionalArgument(QStringLiteral("runId"), QStringLiteral("The run."));
@@ -127,11 +176,21 @@ int ReviewCommand::run(CliContext &context, const QStringList &args)
     const QString action = positional.value(0, QStringLiteral("list"));
     if (action == QLatin1String("list") && positional.size() <= 1)
         return listPending(context, where.dir);
+    if (parser.isSet(worktree) || parser.isSet(commit)) {
+        if (action != QLatin1String("show") || positional.size() != 1
+            || (parser.isSet(worktree) && parser.isSet(commit)))
+            return context.fail(
+                QStringLiteral("usage"),
+                QStringLiteral("Usage: ktx review show --worktree | --commit <sha>"), {},
+                ExitUsage);
+        return showChanges(context, where.dir, parser.value(commit));
+    }
     static const QStringList actions {QStringLiteral("show"), QStringLiteral("accept"),
                                       QStringLiteral("reject"), QStringLiteral("apply")};
     if (!actions.contains(action) || positional.size() != 2)
         return context.fail(QStringLiteral("usage"),
-                            QStringLiteral("Usage: ktx review [list] | show <runId> | "
+                            QStringLiteral("Usage: ktx review [list] | show <runId> | show "
+                                           "--worktree | show --commit <sha> | "
                                            "accept|reject <runId> [--file P]... [--hunk P:n]... "
                                            "| apply <runId>"),
                             {}, ExitUsage);

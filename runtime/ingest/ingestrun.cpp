@@ -471,7 +471,8 @@ WorkUnitOutcome IngestRun::runOneUnit(const WorkUnit &unit, const Acquired &acqu
     request.role = CandidateRole;
     request.systemPrompt = planned.systemPrompt;
     request.userPrompt = WorkUnitPrompt::userPrompt(unit, planned.wikiIndex, planned.slIndex,
-                                                    m_priorProvenance.value(unit.unitKey));
+                                                    m_priorProvenance.value(unit.unitKey),
+                                                    m_rejections.value(unit.unitKey));
     request.tools = session.toolSet();
     request.stepBudget = qMax(1, m_options.config.ingest.stepBudget);
     request.cancel = m_options.cancel;
@@ -566,8 +567,14 @@ Result<IngestRun::Ran> IngestRun::runUnits(const Acquired &acquired, const Stage
     ran.outcomes.resize(planned.units.size());
     QList<int> pending;
     QStringList keys;
+    // Refused changes reach the units they concern (prompt and cache key).
+    const QList<PriorRejection> rejections = RejectionMemory::load(m_options.projectDir);
     for (int i = 0; i < planned.units.size(); ++i) {
         const WorkUnit &unit = planned.units.at(i);
+        const QList<PriorRejection> refused
+            = RejectionMemory::forUnit(rejections, unit, staged.syncDir, {});
+        if (!refused.isEmpty())
+            m_rejections.insert(unit.unitKey, refused);
         QMap<QString, QStringList> prior;
         for (const QString &raw : unit.rawFiles)
             prior.insert(raw,
@@ -576,7 +583,8 @@ Result<IngestRun::Ran> IngestRun::runUnits(const Acquired &acquired, const Stage
         m_priorProvenance.insert(unit.unitKey, prior);
         const QString key = WorkUnitCache::key(
             unit, *acquired.base, staged.syncDir, m_options.connectionId, m_adapter->sourceKey(),
-            planned.fingerprint, CandidateRole, m_options.appVersion);
+            WorkUnitPrompt::unitFingerprint(planned.fingerprint, refused), CandidateRole,
+            m_options.appVersion);
         keys << key;
         if (const auto payload = m_store->cachedUnit(key)) {
             auto cached = WorkUnitCache::decode(*payload);

@@ -3,11 +3,12 @@
 #include "core/cancellationtoken.h"
 #include "core/result.h"
 #include "ingest/artifactgates.h"
-#include "ingest/contextoverlay.h"
 #include "ingest/conflictresolver.h"
+#include "ingest/contextoverlay.h"
 #include "ingest/ingestevent.h"
 #include "ingest/ingestreport.h"
 #include "ingest/ingestsourceadapter.h"
+#include "ingest/rejectionmemory.h"
 #include "ingest/runstore.h"
 #include "ingest/workunit.h"
 #include "llm/llmsettings.h"
@@ -180,6 +181,8 @@ private:
     // Per unit, per raw file: earlier artifacts (read from the store on the
     // orchestrating thread before units start; read-only afterwards).
     QHash<QString, QMap<QString, QStringList>> m_priorProvenance;
+    // Per unit: the refused changes that concern it (same lifetime rules).
+    QHash<QString, QList<PriorRejection>> m_rejections;
 };
 
 } // namespace ktx

@@ -34,7 +34,8 @@ QString WorkUnitPrompt::systemPrompt(const QString &skill, const QString &syncId
 
 QString WorkUnitPrompt::userPrompt(const WorkUnit &unit, const QString &wikiIndex,
                                    const QString &slIndex,
-                                   const QMap<QString, QStringList> &priorProvenance)
+                                   const QMap<QString, QStringList> &priorProvenance,
+                                   const QList<PriorRejection> &rejections)
 {
     QString p = QStringLiteral("# Wiki Index\n") + wikiIndex
         + QStringLiteral("\n# Semantic Layer Sources\n") + slIndex + QStringLiteral("\n---\n");
@@ -62,7 +63,38 @@ QString WorkUnitPrompt::userPrompt(const WorkUnit &unit, const QString &wikiInde
     }
     if (!any)
         p += QStringLiteral("(none)\n");
+    p += rejectionsSection(rejections);
     p += QStringLiteral("### notes\n%1\n").arg(unit.notes);
+    return p;
+}
+
+QString WorkUnitPrompt::rejectionsSection(const QList<PriorRejection> &rejections)
+{
+    if (rejections.isEmpty())
+        return {};
+    // Bounded: a long refused rewrite must not crowd out the evidence.
+    constexpr qsizetype MaxChangeBytes = 1500;
+    QString p = QStringLiteral(
+        "### Previously rejected proposals\nA person reviewed and refused these changes. Do not "
+        "propose them again; if new evidence makes one necessary, say so in the ledger.\n");
+    for (const PriorRejection &r : rejections) {
+        p += QStringLiteral("- %1 (refused in run %2)\n").arg(r.path, r.runId);
+        QByteArray change = r.changeText;
+        if (change.isEmpty()) {
+            p += QStringLiteral("  %1\n").arg(r.summary);
+            continue;
+        }
+        const bool cut = change.size() > MaxChangeBytes;
+        if (cut)
+            change = change.left(change.lastIndexOf('\n', MaxChangeBytes) + 1);
+        p += QStringLiteral("  ```diff\n");
+        for (const QByteArray &line : change.split('\n'))
+            if (!line.isEmpty())
+                p += QStringLiteral("  %1\n").arg(QString::fromUtf8(line));
+        if (cut)
+            p += QStringLiteral("  … (trimmed)\n");
+        p += QStringLiteral("  ```\n");
+    }
     return p;
 }
 
@@ -145,6 +177,20 @@ QString WorkUnitPrompt::fingerprint(const QString &skill, const QString &sourceK
           QString::fromLatin1(Ledger), skill, sourceKey, connectionId}) {
         h.addData(part.toUtf8());
         h.addData(QByteArrayView("\0", 1));
+    }
+    return QString::fromLatin1(h.result().toHex());
+}
+
+QString WorkUnitPrompt::unitFingerprint(const QString &fingerprint,
+                                        const QList<PriorRejection> &rejections)
+{
+    if (rejections.isEmpty())
+        return fingerprint;
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(fingerprint.toUtf8());
+    for (const PriorRejection &r : rejections) {
+        h.addData(QByteArrayView("\0", 1));
+        h.addData(QString(r.path + QLatin1Char('\n') + r.textHash).toUtf8());
     }
     return QString::fromLatin1(h.result().toHex());
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ingest/contextoverlay.h"
+#include "ingest/rejectionmemory.h"
 #include "ingest/workunit.h"
 
 #include <QMap>
@@ -20,7 +21,11 @@ public:
                                 const QString &sourceKey, const QString &connectionId);
     static QString userPrompt(const WorkUnit &unit, const QString &wikiIndex,
                               const QString &slIndex,
-                              const QMap<QString, QStringList> &priorProvenance);
+                              const QMap<QString, QStringList> &priorProvenance,
+                              const QList<PriorRejection> &rejections = {});
+    // "### Previously rejected proposals": each refused change (trimmed) with
+    // where and when, so the agent does not propose it again; empty when none.
+    static QString rejectionsSection(const QList<PriorRejection> &rejections);
     static QString reconcileSystemPrompt(const QString &syncId, const QString &sourceKey,
                                          const QString &connectionId);
     static QString reconcileUserPrompt(const QString &wikiIndex, const QString &slIndex,
@@ -35,6 +40,11 @@ public:
     // (framing, skill, run identity): part of the work-unit cache key.
     static QString fingerprint(const QString &skill, const QString &sourceKey,
                                const QString &connectionId, const QString &appVersion);
+    // A unit's fingerprint: `fingerprint` itself without rejections (existing
+    // cache entries stay valid), otherwise also over the refused changes, so a
+    // cached unit runs again once a person rejects part of what it proposed.
+    static QString unitFingerprint(const QString &fingerprint,
+                                   const QList<PriorRejection> &rejections);
 };
 
 } // namespace ktx

@@ -2,11 +2,15 @@
 
 #include "git/gitdiff.h"
 #include "git/gitrepository.h"
+#include "review/runreview.h"
 
 namespace ktx {
 
 Result<QList<PendingRun>> PendingRuns::list(const QString &projectDir)
 {
+    // A run whose apply was killed after landing is not pending: finish it
+    // (best effort; busy means the next apply does it under the lock).
+    (void)RunReview::recover(projectDir);
     auto repository = GitRepository::open(projectDir);
     if (!repository.ok())
         return repository.error();
@@ -22,13 +26,14 @@ Result<QList<PendingRun>> PendingRuns::list(const QString &projectDir)
             continue; // the branch was deleted outside ktx: nothing left to review
         PendingRun run;
         run.record = record;
-        auto files = GitDiff::between(*repository, record.baseCommit, tip);
+        // Counts only: a list of runs never builds line lists.
+        auto files = GitDiff::statsBetween(*repository, record.baseCommit, tip);
         if (!files.ok())
             return files.error();
         run.files = int(files->size());
-        for (const FileDiff &f : std::as_const(*files)) {
-            run.additions += f.additions();
-            run.deletions += f.deletions();
+        for (const FileDiffStat &f : std::as_const(*files)) {
+            run.additions += f.additions;
+            run.deletions += f.deletions;
         }
         out << run;
     }

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -15,6 +17,9 @@ namespace ktx {
 namespace {
 
 QAtomicInteger<quint64> g_counter;
+
+// A refused rewrite of a whole file stays useful to a prompt in its first lines.
+constexpr qsizetype MaxChangeText = 16 * 1024;
 
 Error sqlError(const QString &what, const QSqlError &e)
 {
@@ -64,6 +69,16 @@ Result<std::unique_ptr<ReviewStore>> ReviewStore::open(const QString &projectDir
     for (const char *statement : Schema)
         if (!q.exec(QLatin1String(statement)))
             return sqlError(QStringLiteral("Cannot prepare the review store"), q.lastError());
+    // Stores made before rejections kept their evidence gain the columns.
+    QStringList columns;
+    if (q.exec(QStringLiteral("PRAGMA table_info(review_rejections)")))
+        while (q.next())
+            columns << q.value(1).toString();
+    for (const QString &column : {QStringLiteral("change_text"), QStringLiteral("raw_paths")})
+        if (!columns.contains(column)
+            && !q.exec(
+                QStringLiteral("ALTER TABLE review_rejections ADD COLUMN %1 TEXT").arg(column)))
+            return sqlError(QStringLiteral("Cannot prepare the review store"), q.lastError());
     return store;
 }
 
@@ -97,15 +112,33 @@ QList<ReviewDecision> ReviewStore::decisions(const QString &runId) const
 
 Result<void> ReviewStore::recordRejections(const QList<ReviewRejection> &rejections)
 {
+    return replaceRejections({}, rejections);
+}
+
+Result<void> ReviewStore::replaceRejections(const QString &runId,
+                                            const QList<ReviewRejection> &rejections)
+{
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     db.transaction();
     QSqlQuery q(db);
+    if (!runId.isEmpty()) {
+        q.prepare(QStringLiteral("DELETE FROM review_rejections WHERE run_id=?"));
+        q.addBindValue(runId);
+        if (!q.exec()) {
+            db.rollback();
+            return sqlError(QStringLiteral("Cannot replace rejections"), q.lastError());
+        }
+    }
     q.prepare(QStringLiteral("INSERT INTO review_rejections (run_id, path, entity_key, text_hash, "
-                             "summary, rejected_at) VALUES (?,?,?,?,?,?)"));
+                             "summary, rejected_at, change_text, raw_paths) VALUES "
+                             "(?,?,?,?,?,?,?,?)"));
     for (const ReviewRejection &r : rejections) {
         for (const QVariant &v :
              {QVariant(r.runId), QVariant(r.path), QVariant(r.entityKey), QVariant(r.textHash),
-              QVariant(r.summary), QVariant(r.atMs ? r.atMs : QDateTime::currentMSecsSinceEpoch())})
+              QVariant(r.summary), QVariant(r.atMs ? r.atMs : QDateTime::currentMSecsSinceEpoch()),
+              QVariant(QString::fromUtf8(r.changeText.left(MaxChangeText))),
+              QVariant(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(r.rawPaths))
+                                             .toJson(QJsonDocument::Compact)))})
             q.addBindValue(v);
         if (!q.exec()) {
             db.rollback();
@@ -120,8 +153,9 @@ Result<void> ReviewStore::recordRejections(const QList<ReviewRejection> &rejecti
 QList<ReviewRejection> ReviewStore::rejectionsFor(const QStringList &paths) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    QString sql = QStringLiteral("SELECT run_id, path, entity_key, text_hash, summary, rejected_at "
-                                 "FROM review_rejections");
+    QString sql
+        = QStringLiteral("SELECT run_id, path, entity_key, text_hash, summary, rejected_at, "
+                         "change_text, raw_paths FROM review_rejections");
     if (!paths.isEmpty()) {
         QStringList marks;
         for (qsizetype i = 0; i < paths.size(); ++i)
@@ -134,10 +168,19 @@ QList<ReviewRejection> ReviewStore::rejectionsFor(const QStringList &paths) cons
         q.addBindValue(p);
     QList<ReviewRejection> out;
     if (q.exec())
-        while (q.next())
-            out << ReviewRejection {q.value(0).toString(), q.value(1).toString(),
-                                    q.value(2).toString(), q.value(3).toString(),
-                                    q.value(4).toString(), q.value(5).toLongLong()};
+        while (q.next()) {
+            ReviewRejection r;
+            r.runId = q.value(0).toString();
+            r.path = q.value(1).toString();
+            r.entityKey = q.value(2).toString();
+            r.textHash = q.value(3).toString();
+            r.summary = q.value(4).toString();
+            r.atMs = q.value(5).toLongLong();
+            r.changeText = q.value(6).toString().toUtf8();
+            for (const QJsonValue &v : QJsonDocument::fromJson(q.value(7).toByteArray()).array())
+                r.rawPaths << v.toString();
+            out << r;
+        }
     return out;
 }
 

@@ -30,6 +30,8 @@ struct ReviewRejection
     QString textHash; // sha256 of the refused change (DiffHunk::changeText)
     QString summary;
     qint64 atMs = 0;
+    QByteArray changeText; // what was refused, for later prompts (bounded)
+    QStringList rawPaths; // the evidence the refused change cited
 };
 
 // Review state in <project>/.ktx/db.sqlite (tables review_decisions and
@@ -49,6 +51,9 @@ public:
     // All rows in one transaction: either every rejection of an apply is
     // remembered or none.
     Result<void> recordRejections(const QList<ReviewRejection> &rejections);
+    // The rejections of `runId` become exactly `rejections` (one transaction):
+    // redoing an interrupted apply never records a refusal twice.
+    Result<void> replaceRejections(const QString &runId, const QList<ReviewRejection> &rejections);
     // The rejections recorded for any of `paths` (every rejection when empty),
     // newest first: what later runs' prompts should show.
     QList<ReviewRejection> rejectionsFor(const QStringList &paths) const;

@@ -1,13 +1,20 @@
 #include "review/runreview.h"
 
+#include "review/semanticchangesummary.h"
+
+#include "core/atomicfile.h"
 #include "git/worktreelanding.h"
 #include "ingest/runeventlog.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
+
+#include <unistd.h>
 
 namespace ktx {
 
@@ -117,6 +124,105 @@ QString summaryOf(const QString &path, const DiffHunk &hunk)
         .arg(first.left(120));
 }
 
+// Test hook: the kill test stops the process at a named point of apply's
+// bookkeeping (KTX_TEST_REVIEW_CRASH_AT=journal|landed|rejections|status|branch).
+void crashPoint(const char *name)
+{
+    static const QByteArray at = qgetenv("KTX_TEST_REVIEW_CRASH_AT");
+    if (!at.isEmpty() && at == name)
+        ::_exit(86);
+}
+
+QString applyJournalPath(const QString &projectDir)
+{
+    return QDir(projectDir).filePath(QStringLiteral(".ktx/review-apply.json"));
+}
+
+QJsonObject rejectionJson(const ReviewRejection &r)
+{
+    return {{QStringLiteral("runId"), r.runId},
+            {QStringLiteral("path"), r.path},
+            {QStringLiteral("entityKey"), r.entityKey},
+            {QStringLiteral("textHash"), r.textHash},
+            {QStringLiteral("summary"), r.summary},
+            {QStringLiteral("changeText"), QString::fromUtf8(r.changeText)},
+            {QStringLiteral("rawPaths"), QJsonArray::fromStringList(r.rawPaths)}};
+}
+
+ReviewRejection rejectionFromJson(const QJsonObject &o)
+{
+    ReviewRejection r;
+    r.runId = o.value(QStringLiteral("runId")).toString();
+    r.path = o.value(QStringLiteral("path")).toString();
+    r.entityKey = o.value(QStringLiteral("entityKey")).toString();
+    r.textHash = o.value(QStringLiteral("textHash")).toString();
+    r.summary = o.value(QStringLiteral("summary")).toString();
+    r.changeText = o.value(QStringLiteral("changeText")).toString().toUtf8();
+    for (const QJsonValue &v : o.value(QStringLiteral("rawPaths")).toArray())
+        r.rawPaths << v.toString();
+    return r;
+}
+
+// The bookkeeping after a landing, each step idempotent so a journal can redo
+// all of them: rejections (replacing the run's rows), run status, branch.
+Result<void> finishApply(const QString &projectDir, GitRepository &repository,
+                         const QJsonObject &journal)
+{
+    const QString runId = journal.value(QStringLiteral("runId")).toString();
+    QList<ReviewRejection> rejections;
+    for (const QJsonValue &v : journal.value(QStringLiteral("rejections")).toArray())
+        rejections << rejectionFromJson(v.toObject());
+    auto reviews = ReviewStore::open(projectDir);
+    if (!reviews.ok())
+        return reviews.error();
+    if (Result<void> r = (*reviews)->replaceRejections(runId, rejections); !r.ok())
+        return r;
+    crashPoint("rejections");
+    auto store = RunStore::open(projectDir);
+    if (!store.ok())
+        return store.error();
+    if (auto record = (*store)->run(runId)) {
+        record->status = QStringLiteral("reviewed");
+        record->landedCommit = journal.value(QStringLiteral("landedCommit")).toString();
+        if (Result<void> r = (*store)->updateRun(*record); !r.ok())
+            return r;
+    }
+    crashPoint("status");
+    if (Result<void> r
+        = repository.deleteBranch(journal.value(QStringLiteral("branch")).toString());
+        !r.ok())
+        return r;
+    crashPoint("branch");
+    QFile::remove(applyJournalPath(projectDir));
+    return {};
+}
+
+// Under the project lock, after WorktreeLanding::recover: finishes or drops
+// the journal of an interrupted apply. Returns the run it named, or empty.
+Result<QString> finishJournal(const QString &projectDir, GitRepository &repository)
+{
+    QFile file(applyJournalPath(projectDir));
+    if (!file.exists())
+        return QString();
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("review_recovery"),
+                         QStringLiteral("Cannot read %1").arg(file.fileName()),
+                         QStringLiteral("Check the permissions of the project's .ktx folder."));
+    const QJsonObject journal = QJsonDocument::fromJson(file.readAll()).object();
+    file.close();
+    const QString landed = journal.value(QStringLiteral("landedCommit")).toString();
+    const QString target
+        = repository.branchTarget(journal.value(QStringLiteral("onto")).toString());
+    if (!landed.isEmpty() && target != landed
+        && target == journal.value(QStringLiteral("head")).toString()) {
+        // Killed before the branch moved: nothing landed, the run stays pending.
+        QFile::remove(applyJournalPath(projectDir));
+    } else if (Result<void> r = finishApply(projectDir, repository, journal); !r.ok()) {
+        return r.error();
+    }
+    return journal.value(QStringLiteral("runId")).toString();
+}
+
 QJsonValue decisionJson(const std::optional<bool> &d)
 {
     if (!d)
@@ -135,8 +241,31 @@ QJsonObject HunkProvenance::toJson() const
             {QStringLiteral("rawPaths"), QJsonArray::fromStringList(rawPaths)}};
 }
 
+Result<bool> RunReview::recover(const QString &projectDir)
+{
+    if (!QFile::exists(applyJournalPath(projectDir)))
+        return false;
+    auto lock = WorktreeLanding::lockProject(projectDir);
+    if (!lock.ok())
+        return lock.error();
+    auto repository = GitRepository::open(projectDir);
+    if (!repository.ok())
+        return repository.error();
+    if (auto r = WorktreeLanding::recover(repository.value()); !r.ok())
+        return r.error();
+    auto finished = finishJournal(projectDir, repository.value());
+    if (!finished.ok())
+        return finished.error();
+    return !finished->isEmpty();
+}
+
 Result<RunReview> RunReview::load(const QString &projectDir, const QString &runId)
 {
+    // An apply killed after its landing is finished first, so a landed run is
+    // never shown as pending. Best effort: busy (an ingest holds the lock)
+    // leaves it for the next apply, which recovers under the lock.
+    if (QFile::exists(applyJournalPath(projectDir)))
+        (void)recover(projectDir);
     auto store = RunStore::open(projectDir);
     if (!store.ok())
         return store.error();
@@ -154,9 +283,17 @@ Result<RunReview> RunReview::load(const QString &projectDir, const QString &runI
                          QStringLiteral("Run %1 is not waiting for review (status %2).")
                              .arg(runId, record->status),
                          QStringLiteral("`ktx review` lists the runs waiting for review."));
-    auto diffs = GitDiff::between(*repository, record->baseCommit, tip);
-    if (!diffs.ok())
-        return diffs.error();
+    // Both versions once: the diff and the semantic summary read the same bytes.
+    auto versions = GitDiff::versionsBetween(*repository, record->baseCommit, tip);
+    if (!versions.ok())
+        return versions.error();
+    QList<FileDiff> diffs;
+    for (const FileVersions &v : std::as_const(*versions)) {
+        auto diff = GitDiff::diffVersions(v);
+        if (!diff.ok())
+            return diff.error();
+        diffs << *diff;
+    }
 
     QList<IngestEvent> events;
     if (auto read = RunEventLog::read(RunEventLog::pathFor(projectDir, runId)); read.ok())
@@ -169,27 +306,35 @@ Result<RunReview> RunReview::load(const QString &projectDir, const QString &runI
     if (!reviews.ok())
         return reviews.error();
     QStringList paths;
-    for (const FileDiff &f : std::as_const(*diffs))
+    for (const FileDiff &f : std::as_const(diffs))
         paths << f.path;
-    QSet<QString> refused; // path + '\n' + hash, from other runs
+    QHash<QString, QString> refused; // path + '\n' + hash -> newest refusing run (not this one)
     for (const ReviewRejection &r : (*reviews)->rejectionsFor(paths))
-        if (r.runId != runId)
-            refused.insert(r.path + QLatin1Char('\n') + r.textHash);
+        if (r.runId != runId && !refused.contains(r.path + QLatin1Char('\n') + r.textHash))
+            refused.insert(r.path + QLatin1Char('\n') + r.textHash, r.runId);
 
     RunReview review;
     review.m_projectDir = projectDir;
     review.m_run = *record;
     review.m_run.commitId = tip;
-    for (const FileDiff &f : std::as_const(*diffs)) {
+    for (qsizetype i = 0; i < diffs.size(); ++i) {
+        const FileDiff &f = diffs.at(i);
         ReviewFile file;
         file.diff = f;
         file.gateFindings = gates.value(ReviewStore::entityKeyFor(f.path));
+        file.semanticChanges = SemanticChangeSummary::describe(f.path, versions->at(i).before,
+                                                               versions->at(i).after);
+        for (const ToolWrite &w : writes.value(f.path))
+            for (const QString &raw : w.call.rawPaths)
+                if (!file.rawPaths.contains(raw))
+                    file.rawPaths << raw;
         for (const DiffHunk &h : f.hunks) {
             ReviewHunk hunk;
             hunk.hunk = h;
             hunk.provenance = provenanceOf(h, writes.value(f.path));
-            hunk.previouslyRejected = refused.contains(f.path + QLatin1Char('\n')
-                                                       + ReviewStore::hashOf(h.changeText()));
+            hunk.previouslyRejectedIn
+                = refused.value(f.path + QLatin1Char('\n') + ReviewStore::hashOf(h.changeText()));
+            hunk.previouslyRejected = !hunk.previouslyRejectedIn.isEmpty();
             file.hunks << hunk;
         }
         review.m_files << file;
@@ -305,21 +450,29 @@ QJsonObject RunReview::toJson() const
                            {QStringLiteral("decision"), decisionJson(h.accepted)},
                            {QStringLiteral("previouslyRejected"), h.previouslyRejected},
                            {QStringLiteral("lines"), lines}};
+            if (h.previouslyRejected)
+                o.insert(QStringLiteral("previouslyRejectedIn"), h.previouslyRejectedIn);
             if (!h.provenance.unitKey.isEmpty())
                 o.insert(QStringLiteral("provenance"), h.provenance.toJson());
             hunks.append(o);
         }
         additions += file.diff.additions();
         deletions += file.diff.deletions();
-        files.append(
-            QJsonObject {{QStringLiteral("path"), file.diff.path},
-                         {QStringLiteral("status"), FileDiff::statusName(file.diff.status)},
-                         {QStringLiteral("binary"), file.diff.binary},
-                         {QStringLiteral("additions"), file.diff.additions()},
-                         {QStringLiteral("deletions"), file.diff.deletions()},
-                         {QStringLiteral("decision"), decisionJson(file.accepted)},
-                         {QStringLiteral("gateFindings"), file.gateFindings},
-                         {QStringLiteral("hunks"), hunks}});
+        QJsonObject fileJson {
+            {QStringLiteral("path"), file.diff.path},
+            {QStringLiteral("status"), FileDiff::statusName(file.diff.status)},
+            {QStringLiteral("binary"), file.diff.binary},
+            {QStringLiteral("additions"), file.diff.additions()},
+            {QStringLiteral("deletions"), file.diff.deletions()},
+            {QStringLiteral("decision"), decisionJson(file.accepted)},
+            {QStringLiteral("gateFindings"), file.gateFindings},
+            {QStringLiteral("semanticChanges"), QJsonArray::fromStringList(file.semanticChanges)},
+            {QStringLiteral("hunks"), hunks}};
+        if (file.diff.status == FileDiff::Status::Renamed) {
+            fileJson.insert(QStringLiteral("oldPath"), file.diff.oldPath);
+            fileJson.insert(QStringLiteral("similarity"), file.diff.similarity);
+        }
+        files.append(fileJson);
     }
     return {{QStringLiteral("runId"), m_run.runId},
             {QStringLiteral("sourceKey"), m_run.sourceKey},
@@ -355,6 +508,22 @@ Result<RunReview::Applied> RunReview::apply(const GitRepository::Signature &auth
         return repository.error();
     if (auto r = WorktreeLanding::recover(repository.value()); !r.ok())
         return r.error();
+    // An earlier apply was killed: finish it first (it may be this very run).
+    auto finished = finishJournal(m_projectDir, repository.value());
+    if (!finished.ok())
+        return finished.error();
+    if (*finished == m_run.runId) {
+        auto store = RunStore::open(m_projectDir);
+        if (!store.ok())
+            return store.error();
+        if (const auto record = (*store)->run(m_run.runId);
+            record && record->status != QLatin1String("pending_review"))
+            return makeError(QStringLiteral("review_not_pending"),
+                             QStringLiteral("Run %1 was already applied: an interrupted apply of "
+                                            "it has just been finished.")
+                                 .arg(m_run.runId),
+                             QStringLiteral("`git log -1` shows what landed."));
+    }
     if (repository->currentBranch().isEmpty())
         return makeError(QStringLiteral("review_detached_head"),
                          QStringLiteral("HEAD is detached; accepted changes land on a branch."),
@@ -380,14 +549,18 @@ Result<RunReview::Applied> RunReview::apply(const GitRepository::Signature &auth
             } else {
                 applied.leftOut << path;
                 auto after = repository->fileAt(m_run.commitId, path);
-                rejections << ReviewRejection {
-                    m_run.runId,
-                    path,
-                    ReviewStore::entityKeyFor(path),
-                    ReviewStore::hashOf(after.ok() && *after ? **after : QByteArray()),
-                    QStringLiteral("%1 (%2, whole file)")
-                        .arg(path, FileDiff::statusName(file.diff.status)),
-                    0};
+                const QByteArray refusedBytes = after.ok() && *after ? **after : QByteArray();
+                ReviewRejection r;
+                r.runId = m_run.runId;
+                r.path = path;
+                r.entityKey = ReviewStore::entityKeyFor(path);
+                r.textHash = ReviewStore::hashOf(refusedBytes);
+                r.summary = QStringLiteral("%1 (%2, whole file)")
+                                .arg(path, FileDiff::statusName(file.diff.status));
+                if (!file.diff.binary)
+                    r.changeText = refusedBytes;
+                r.rawPaths = file.rawPaths;
+                rejections << r;
             }
         } else {
             for (int i = 0; i < file.hunks.size(); ++i) {
@@ -400,21 +573,28 @@ Result<RunReview::Applied> RunReview::apply(const GitRepository::Signature &auth
                     ++acceptedHunks;
                 } else {
                     applied.leftOut << name;
-                    rejections << ReviewRejection {m_run.runId,
-                                                   path,
-                                                   ReviewStore::entityKeyFor(path),
-                                                   ReviewStore::hashOf(h.hunk.changeText()),
-                                                   summaryOf(path, h.hunk),
-                                                   0};
+                    ReviewRejection r;
+                    r.runId = m_run.runId;
+                    r.path = path;
+                    r.entityKey = ReviewStore::entityKeyFor(path);
+                    r.textHash = ReviewStore::hashOf(h.hunk.changeText());
+                    r.summary = summaryOf(path, h.hunk);
+                    r.changeText = h.hunk.changeText();
+                    r.rawPaths
+                        = h.provenance.rawPaths.isEmpty() ? file.rawPaths : h.provenance.rawPaths;
+                    rejections << r;
                 }
             }
         }
         if (accepted.isEmpty())
             continue;
 
-        auto before = repository->fileAt(m_run.baseCommit, path);
+        // A rename's hunks apply to the old file; accepting any of it moves the file.
+        const bool renamed = file.diff.status == FileDiff::Status::Renamed;
+        const QString &oldPath = renamed ? file.diff.oldPath : path;
+        auto before = repository->fileAt(m_run.baseCommit, oldPath);
         auto after = repository->fileAt(m_run.commitId, path);
-        auto current = repository->fileAt(head, path);
+        auto current = repository->fileAt(head, oldPath);
         if (!before.ok() || !after.ok() || !current.ok())
             return (!before.ok() ? before : (!after.ok() ? after : current)).error();
         std::optional<QByteArray> proposed;
@@ -423,6 +603,23 @@ Result<RunReview::Applied> RunReview::apply(const GitRepository::Signature &auth
         else
             proposed = GitDiff::applyHunks(before->value_or(QByteArray()), file.diff, accepted);
 
+        if (renamed) {
+            auto target = repository->fileAt(head, path);
+            if (!target.ok())
+                return target.error();
+            if (*current == *before && !*target) {
+                changes.insert(oldPath, std::nullopt);
+                changes.insert(path, proposed);
+            } else if (!*current && *target == proposed) {
+                continue; // the branch already has exactly this
+            } else {
+                conflicts << QStringLiteral("%1 (renamed from %2): %3 on the branch since the run")
+                                 .arg(path, oldPath,
+                                      *target ? QStringLiteral("the new path was created")
+                                              : QStringLiteral("the old file changed"));
+            }
+            continue;
+        }
         if (*current == *before) {
             changes.insert(path, proposed);
         } else if (*current == proposed) {
@@ -463,33 +660,52 @@ Result<RunReview::Applied> RunReview::apply(const GitRepository::Signature &auth
         message += QStringLiteral("\nleft out:\n  ") + applied.leftOut.join(QStringLiteral("\n  "));
     message += QLatin1Char('\n');
 
+    // Journal first: once the branch moves, the bookkeeping below is redone
+    // from it after a kill at any point (recover()).
+    QString commitId;
+    QStringList landedPaths;
     if (!changes.isEmpty()) {
-        auto commit = WorktreeLanding::commitAndLand(repository.value(), changes, message, author);
+        auto commit = repository->createCommit(head, changes, message, author);
         if (!commit.ok())
             return commit.error();
-        if (*commit != head)
-            applied.commitId = *commit;
-        applied.landedPaths = changes.keys();
+        if (repository->treeIdOf(*commit) != repository->treeIdOf(head)) {
+            commitId = *commit;
+            auto paths = repository->changedPaths(head, commitId);
+            if (!paths.ok())
+                return paths.error();
+            landedPaths = *paths;
+        }
     }
-
-    auto reviews = ReviewStore::open(m_projectDir);
-    if (!reviews.ok())
-        return reviews.error();
-    if (Result<void> r = (*reviews)->recordRejections(rejections); !r.ok())
+    QJsonArray rejectionRows;
+    for (const ReviewRejection &r : std::as_const(rejections))
+        rejectionRows.append(rejectionJson(r));
+    const QJsonObject journal {{QStringLiteral("runId"), m_run.runId},
+                               {QStringLiteral("branch"), m_run.runBranch},
+                               {QStringLiteral("onto"), repository->currentBranch()},
+                               {QStringLiteral("head"), head},
+                               {QStringLiteral("landedCommit"), commitId},
+                               {QStringLiteral("rejections"), rejectionRows}};
+    if (Result<void> r = AtomicFile::write(applyJournalPath(m_projectDir),
+                                           QJsonDocument(journal).toJson(QJsonDocument::Compact));
+        !r.ok())
+        return r.error();
+    crashPoint("journal");
+    if (!commitId.isEmpty()) {
+        if (Result<void> r = WorktreeLanding::land(
+                repository.value(), {repository->currentBranch(), head, commitId, landedPaths});
+            !r.ok()) {
+            QFile::remove(applyJournalPath(m_projectDir)); // nothing landed
+            return r.error();
+        }
+        applied.commitId = commitId;
+        applied.landedPaths = landedPaths;
+    }
+    crashPoint("landed");
+    if (Result<void> r = finishApply(m_projectDir, repository.value(), journal); !r.ok())
         return r.error();
     applied.rejectionsRecorded = int(rejections.size());
-
-    auto store = RunStore::open(m_projectDir);
-    if (!store.ok())
-        return store.error();
-    IngestRunRecord done = m_run;
-    done.status = QStringLiteral("reviewed");
-    done.landedCommit = applied.commitId;
-    if (Result<void> r = (*store)->updateRun(done); !r.ok())
-        return r.error();
-    m_run = done;
-    if (Result<void> r = repository->deleteBranch(m_run.runBranch); !r.ok())
-        return r.error();
+    m_run.status = QStringLiteral("reviewed");
+    m_run.landedCommit = applied.commitId;
     return applied;
 }
 

@@ -34,6 +34,7 @@ struct ReviewHunk
     DiffHunk hunk;
     std::optional<bool> accepted; // the effective decision; nullopt: undecided
     bool previouslyRejected = false; // the same change was refused in an earlier review
+    QString previouslyRejectedIn; // the run whose review refused it (newest)
     HunkProvenance provenance;
 };
 
@@ -43,6 +44,10 @@ struct ReviewFile
     QList<ReviewHunk> hunks;
     std::optional<bool> accepted; // binary files are decided whole
     QJsonArray gateFindings; // gate events on this file's artifact
+    QStringList rawPaths; // evidence cited by the tool calls that wrote the file
+    // What the change means for a semantic-layer file or wiki page
+    // (SemanticChangeSummary); empty for other files.
+    QStringList semanticChanges;
 };
 
 // One pending run (status pending_review) opened for review: its diff against
@@ -53,6 +58,11 @@ class RunReview
 {
 public:
     static Result<RunReview> load(const QString &projectDir, const QString &runId);
+    // Finishes an apply a kill interrupted (journal .ktx/review-apply.json):
+    // when its landing happened, records the rejections, marks the run
+    // reviewed and deletes its branch; otherwise drops the journal and the run
+    // stays pending. True when there was one. load() and apply() call it.
+    static Result<bool> recover(const QString &projectDir);
 
     const IngestRunRecord &run() const { return m_run; }
     const QList<ReviewFile> &files() const { return m_files; }

@@ -1,6 +1,7 @@
 // GitDiff: structured diffs (hunks, line numbers, binary) and applying a
 // chosen subset of hunks, checked against the plain git command line.
 #include "git/gitdiff.h"
+#include "git/gitrepository.h"
 
 #include <QDir>
 #include <QFile>
@@ -11,6 +12,22 @@
 using namespace ktx;
 
 namespace {
+
+QString git(const QString &dir, const QStringList &args)
+{
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start(QStringLiteral("git"), args);
+    p.waitForFinished(30000);
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    f.write(bytes);
+}
 
 QByteArray lines(int from, int to, const QByteArray &suffix = {})
 {
@@ -162,6 +179,100 @@ private Q_SLOTS:
         QVERIFY(binary.ok());
         QVERIFY(binary->binary);
         QVERIFY(binary->hunks.isEmpty());
+    }
+
+    // Renames as `git diff -M` finds them: an edited move, an exact move, and
+    // a delete plus an unrelated add that must stay apart.
+    void renamesAgreeWithGit()
+    {
+        QTemporaryDir dir;
+        const QString d = dir.path();
+        const QStringList id {"-c", "user.name=T", "-c", "user.email=t@example.com"};
+        git(d, {"init", "-q", "-b", "main"});
+        writeFile(d + "/a.txt", lines(1, 40));
+        writeFile(d + "/b.txt", lines(100, 130));
+        writeFile(d + "/c.txt", lines(200, 210));
+        writeFile(d + "/keep.txt", "keep\n");
+        git(d, {"add", "-A"});
+        git(d,
+            QStringList(id) << "commit"
+                            << "-qm"
+                            << "one");
+        const QString c1 = git(d, {"rev-parse", "HEAD"});
+        QByteArray moved = lines(1, 40);
+        moved.replace("line 7\n", "line seven\n");
+        QFile::remove(d + "/a.txt");
+        QDir(d).mkpath("sub");
+        writeFile(d + "/sub/a-moved.txt", moved);
+        QFile::rename(d + "/c.txt", d + "/d.txt");
+        QFile::remove(d + "/b.txt");
+        writeFile(d + "/e.txt", "something else entirely\n");
+        writeFile(d + "/keep.txt", "keep\nmore\n");
+        git(d, {"add", "-A"});
+        git(d,
+            QStringList(id) << "commit"
+                            << "-qm"
+                            << "two");
+        const QString c2 = git(d, {"rev-parse", "HEAD"});
+
+        auto repository = GitRepository::open(d);
+        QVERIFY(repository.ok());
+        auto files = GitDiff::between(*repository, c1, c2);
+        QVERIFY(files.ok());
+        QStringList ours;
+        for (const FileDiff &f : std::as_const(*files)) {
+            if (f.status == FileDiff::Status::Renamed)
+                ours << QStringLiteral("R\t%1\t%2").arg(f.oldPath, f.path);
+            else
+                ours << QStringLiteral("%1\t%2").arg(
+                    FileDiff::statusName(f.status).left(1).toUpper(), f.path);
+        }
+        QStringList theirs;
+        for (const QString &line : git(d, {"diff", "-M", "--name-status", c1, c2}).split('\n')) {
+            QStringList parts = line.split('\t');
+            parts[0] = parts[0].left(1); // R087 -> R
+            theirs << parts.join('\t');
+        }
+        const auto byPath = [](const QString &x, const QString &y) {
+            return x.section('\t', -1) < y.section('\t', -1);
+        };
+        std::sort(ours.begin(), ours.end(), byPath);
+        std::sort(theirs.begin(), theirs.end(), byPath);
+        QCOMPARE(ours, theirs);
+        QCOMPARE(theirs.size(), 5); // a->sub/a-moved, b deleted, c->d, e added, keep modified
+
+        for (const FileDiff &f : std::as_const(*files)) {
+            if (f.path == QLatin1String("sub/a-moved.txt")) {
+                QVERIFY(f.similarity >= 90 && f.similarity < 100);
+                QCOMPARE(f.hunks.size(), 1);
+                // the hunks turn the old file into the new one
+                QCOMPARE(GitDiff::applyHunks(lines(1, 40), f, {0}), moved);
+                QCOMPARE(GitDiff::applyHunks(lines(1, 40), f, {}), lines(1, 40));
+            } else if (f.path == QLatin1String("d.txt")) {
+                QCOMPARE(f.similarity, 100);
+                QVERIFY(f.hunks.isEmpty());
+            }
+        }
+
+        // the counts without line lists agree with the full diff
+        auto stats = GitDiff::statsBetween(*repository, c1, c2);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->size(), files->size());
+        for (int i = 0; i < files->size(); ++i) {
+            QCOMPARE(stats->at(i).path, files->at(i).path);
+            QCOMPARE(stats->at(i).oldPath, files->at(i).oldPath);
+            QCOMPARE(stats->at(i).status, files->at(i).status);
+            QCOMPARE(stats->at(i).additions, files->at(i).additions());
+            QCOMPARE(stats->at(i).deletions, files->at(i).deletions());
+        }
+    }
+
+    void similarityMeasure()
+    {
+        QCOMPARE(GitDiff::similarity(lines(1, 10), lines(1, 10)), 100);
+        QCOMPARE(GitDiff::similarity(lines(1, 10), lines(11, 20)), 0);
+        const int half = GitDiff::similarity(lines(1, 10), lines(1, 5) + lines(11, 15));
+        QVERIFY2(half >= 45 && half <= 55, qPrintable(QString::number(half)));
     }
 };
 

@@ -5,6 +5,8 @@
 // on real git repositories in temp dirs checked with the git command line.
 #include "demo/demoproject.h"
 #include "fakemodelserver.h"
+#include "git/gitdiff.h"
+#include "git/gitrepository.h"
 #include "ingest/ingestrun.h"
 #include "ingest/runstore.h"
 #include "ingest/structuralingest.h"
@@ -37,6 +39,16 @@ QString git(const QString &dir, const QStringList &args, int *exitCode = nullptr
     if (exitCode)
         *exitCode = p.exitCode();
     return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError()).trimmed();
+}
+
+// A file's exact bytes at a revision (`git show` without trimming).
+QByteArray gitBytes(const QString &dir, const QString &spec)
+{
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start(QStringLiteral("git"), {QStringLiteral("show"), spec});
+    p.waitForFinished(30000);
+    return p.readAllStandardOutput();
 }
 
 QByteArray readAll(const QString &path)
@@ -167,8 +179,10 @@ class TestReview : public QObject
     }
 
     // A review-mode run by the real pipeline; returns its id (empty on failure).
-    QString pendingRun(const Demo &d)
+    QString pendingRun(const Demo &d, FakeModelServer *fake = nullptr)
     {
+        if (!fake)
+            fake = m_fake.get();
         IngestRunOptions o;
         o.projectDir = d.dir;
         o.config = d.config;
@@ -178,7 +192,7 @@ class TestReview : public QObject
         o.appVersion = QStringLiteral("test");
         o.llm.backend = QStringLiteral("openai-compatible");
         o.llm.models.insert(QStringLiteral("default"), QStringLiteral("fake-model"));
-        o.llm.baseUrl = QUrl(m_fake->baseUrl().toString() + QStringLiteral("/v1"));
+        o.llm.baseUrl = QUrl(fake->baseUrl().toString() + QStringLiteral("/v1"));
         o.llm.apiKey = QStringLiteral("sk-test");
         o.llm.idleTimeoutMs = 5000;
         IngestRun run(o);
@@ -190,6 +204,7 @@ class TestReview : public QObject
         return result->record.runId;
     }
 
+    // After every review operation: the repository stays valid for plain git.
     static void verifyFsck(const QString &dir)
     {
         int code = -1;
@@ -268,6 +283,7 @@ private Q_SLOTS:
         QCOMPARE(review->decide({QStringLiteral("nope.yaml"), -1, true}).error().code,
                  QStringLiteral("review_unknown_path"));
         QVERIFY(review->undecided().isEmpty());
+        verifyFsck(d.dir);
 
         // decisions persist: a fresh load sees them
         auto reloaded = RunReview::load(d.dir, runId);
@@ -286,6 +302,7 @@ private Q_SLOTS:
         auto applied
             = reloaded->apply({QStringLiteral("Reviewer"), QStringLiteral("r@example.com")});
         QVERIFY2(applied.ok(), applied.ok() ? "" : qPrintable(applied.error().toText()));
+        verifyFsck(d.dir);
         QCOMPARE(applied->commitId.size(), 40);
         QCOMPARE(git(d.dir, {"rev-parse", "HEAD"}), applied->commitId);
         QCOMPARE(git(d.dir, {"rev-parse", "HEAD~1"}), head);
@@ -348,6 +365,7 @@ private Q_SLOTS:
         QVERIFY(review->decide({{}, -1, false}).ok());
         auto applied = review->apply({QStringLiteral("R"), QStringLiteral("r@example.com")});
         QVERIFY2(applied.ok(), applied.ok() ? "" : qPrintable(applied.error().toText()));
+        verifyFsck(d.dir);
         QVERIFY(applied->commitId.isEmpty());
         QVERIFY(applied->landedPaths.isEmpty());
         QCOMPARE(applied->rejectionsRecorded, 16);
@@ -375,6 +393,224 @@ private Q_SLOTS:
                     .first()["hunks"][0]["previouslyRejected"]
                     .toBool());
         verifyFsck(d.dir);
+    }
+
+    // The Done-when of issue E: accept some hunks and reject others, the
+    // commit holds exactly the accepted ones, and the next ingest over the same
+    // evidence is told about the refused changes and, when the model proposes
+    // one again anyway, the review marks it instead of silently re-proposing it.
+    void rejectionsReachTheNextIngest()
+    {
+        const Demo d = makeDemo();
+        QVERIFY(!d.dir.isEmpty());
+        const QString head = git(d.dir, {"rev-parse", "HEAD"});
+        const QString runId = pendingRun(d);
+        QVERIFY(!runId.isEmpty());
+        auto review = RunReview::load(d.dir, runId);
+        QVERIFY(review.ok());
+        QCOMPARE(review->files().size(), 15);
+        // beside the text diff, what the changes mean
+        QVERIFY2(
+            fileOf(*review, ordersPath())
+                ->semanticChanges.contains(QStringLiteral("source `orders`: ai description added")),
+            qPrintable(fileOf(*review, ordersPath())->semanticChanges.join(" | ")));
+        QVERIFY2(fileOf(*review, wikiPath())
+                     ->semanticChanges.contains(QStringLiteral("page sl_ref `orders` added")),
+                 qPrintable(fileOf(*review, wikiPath())->semanticChanges.join(" | ")));
+        QCOMPARE(review->toJson()["files"][0]["semanticChanges"].toArray().isEmpty(), false);
+
+        // accept everything but orders hunk 2, customers.yaml and the wiki page
+        QVERIFY(review->decide({{}, -1, true}).ok());
+        QVERIFY(review->decide({ordersPath(), 1, false}).ok());
+        QVERIFY(review->decide({customersPath(), -1, false}).ok());
+        QVERIFY(review->decide({wikiPath(), 0, false}).ok());
+        verifyFsck(d.dir);
+        QVERIFY(review->undecided().isEmpty());
+
+        // what each file must be after the landing, from the run's own diff
+        QHash<QString, std::optional<QByteArray>> expected;
+        const QString tip = "ktx/runs/" + runId;
+        for (const ReviewFile &f : review->files()) {
+            QSet<int> accepted;
+            for (int i = 0; i < f.hunks.size(); ++i)
+                if (*f.hunks.at(i).accepted)
+                    accepted.insert(i);
+            const QByteArray before = gitBytes(d.dir, head + ":" + f.diff.path);
+            if (accepted.isEmpty())
+                expected.insert(f.diff.path,
+                                f.diff.status == FileDiff::Status::Added
+                                    ? std::nullopt
+                                    : std::optional<QByteArray>(before));
+            else
+                expected.insert(f.diff.path, GitDiff::applyHunks(before, f.diff, accepted));
+        }
+        QCOMPARE(expected.value(ordersPath())->count("Orders placed"), 0);
+        QVERIFY(expected.value(ordersPath())->contains("ai: The orders of Ridgeline Coffee."));
+
+        auto applied = review->apply({QStringLiteral("Reviewer"), QStringLiteral("r@example.com")});
+        QVERIFY2(applied.ok(), applied.ok() ? "" : qPrintable(applied.error().toText()));
+        verifyFsck(d.dir);
+        QCOMPARE(applied->rejectionsRecorded, 3);
+        QStringList changed = git(d.dir, {"diff", "--name-only", head, "HEAD"}).split('\n');
+        QCOMPARE(changed.size(), 13); // 14 sources less customers; no wiki page
+        for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+            if (!it.value()) {
+                int code = 0;
+                git(d.dir, {"cat-file", "-e", "HEAD:" + it.key()}, &code);
+                QVERIFY2(code != 0, qPrintable(it.key()));
+                continue;
+            }
+            QCOMPARE(gitBytes(d.dir, "HEAD:" + it.key()), *it.value());
+            QCOMPARE(readAll(d.dir + "/" + it.key()), *it.value());
+        }
+
+        // the rejections keep what was refused and the evidence it cited
+        auto reviews = ReviewStore::open(d.dir);
+        QVERIFY(reviews.ok());
+        const auto refusedOrders = (*reviews)->rejectionsFor({ordersPath()});
+        QCOMPARE(refusedOrders.size(), 1);
+        QCOMPARE(refusedOrders.first().changeText,
+                 QByteArray("-    description: Number of rows in orders.\n"
+                            "+    description: Orders placed, one row each.\n"));
+        QVERIFY(refusedOrders.first().rawPaths.first().endsWith(QLatin1String(".b3JkZXJz.json")));
+
+        // The next ingest over the same evidence. Units that no rejection
+        // concerns replay from the cache; orders and customers run again, are
+        // told what was refused, and orders proposes its refused change anyway.
+        FakeModelServer again;
+        const QString conn = m_conn;
+        again.setScript([conn](const FakeModelServer::Request &r, int) {
+            if (r.rawBody.contains("## Changes of this run"))
+                return Reply::say(QStringLiteral("nothing to reconcile"));
+            const QString table = tableOf(r);
+            static const QRegularExpression rawPattern(
+                QStringLiteral("### rawFiles\\\\n- ([^\\\\]+)\\\\n"));
+            const QString raw = rawPattern.match(QString::fromUtf8(r.rawBody)).captured(1);
+            if (table != QLatin1String("orders"))
+                return Reply::say(QStringLiteral("nothing new"));
+            switch (r.toolResultCount()) {
+            case 0:
+                return Reply::call(QStringLiteral("record_verification_ledger"),
+                                   {{QStringLiteral("summary"), QStringLiteral("re-read")},
+                                    {QStringLiteral("verifiedIdentifiers"), QJsonArray {table}}});
+            case 1:
+                return Reply::call(
+                    QStringLiteral("sl_edit_source"),
+                    edit(conn, table, QStringLiteral("description: Number of rows in orders.\n"),
+                         QStringLiteral("description: Orders placed, one row each.\n"), raw));
+            default:
+                return Reply::say(QStringLiteral("done"));
+            }
+        });
+        const QString second = pendingRun(d, &again);
+        QVERIFY(!second.isEmpty());
+
+        QStringList firstTurns;
+        QByteArray ordersPrompt, customersPrompt;
+        for (const FakeModelServer::Request &r : again.requests()) {
+            if (r.rawBody.contains("## Changes of this run") || r.toolResultCount() != 0)
+                continue;
+            firstTurns << tableOf(r);
+            if (tableOf(r) == QLatin1String("orders"))
+                ordersPrompt = r.rawBody;
+            else if (tableOf(r) == QLatin1String("customers"))
+                customersPrompt = r.rawBody;
+        }
+        firstTurns.sort();
+        QCOMPARE(firstTurns, (QStringList {"customers", "orders"}));
+        QVERIFY2(ordersPrompt.contains("### Previously rejected proposals"),
+                 ordersPrompt.constData());
+        QVERIFY2(ordersPrompt.contains("-    description: Number of rows in orders.\\n  "
+                                       "+    description: Orders placed, one row each."),
+                 ordersPrompt.constData());
+        QVERIFY(ordersPrompt.contains(("(refused in run " + runId + ")").toUtf8()));
+        QVERIFY(ordersPrompt.contains(wikiPath().toUtf8())); // the page cited orders' evidence
+        QVERIFY(!ordersPrompt.contains(QString(customersPath() + " (refused").toUtf8()));
+        QVERIFY(customersPrompt.contains(QString(customersPath() + " (refused in run ").toUtf8()));
+        QVERIFY(customersPrompt.contains("+  ai: The customers of Ridgeline Coffee."));
+
+        auto next = RunReview::load(d.dir, second);
+        QVERIFY2(next.ok(), next.ok() ? "" : qPrintable(next.error().toText()));
+        const ReviewFile *orders = fileOf(*next, ordersPath());
+        QVERIFY(orders);
+        QCOMPARE(orders->hunks.size(), 1);
+        QVERIFY(orders->hunks.first().previouslyRejected);
+        QCOMPARE(orders->hunks.first().previouslyRejectedIn, runId);
+        const QJsonObject json = next->toJson();
+        bool marked = false;
+        for (const QJsonValue &f : json["files"].toArray())
+            if (f["path"].toString() == ordersPath())
+                marked = f["hunks"][0]["previouslyRejected"].toBool()
+                    && f["hunks"][0]["previouslyRejectedIn"].toString() == runId;
+        QVERIFY(marked);
+        verifyFsck(d.dir);
+    }
+
+    // A run that moves a file (a page renamed and edited): accepting it moves
+    // the file, and git follows the move through the review commit.
+    void acceptingARenameMovesTheFile()
+    {
+        const Demo d = makeDemo();
+        QVERIFY(!d.dir.isEmpty());
+        auto repository = GitRepository::open(d.dir);
+        QVERIFY(repository.ok());
+        const QString head = repository->headCommitId();
+        const QString oldPath = QStringLiteral("wiki/global/shipping.md");
+        const QString newPath = QStringLiteral("wiki/global/shipping-and-delivery.md");
+        QByteArray page = "---\nsummary: How orders ship.\ntags: [ops]\n---\n\n# Shipping\n\n";
+        for (int i = 1; i <= 20; ++i)
+            page += "Step " + QByteArray::number(i) + " of shipping.\n";
+        writeFile(d.dir + "/" + oldPath, page);
+        git(d.dir, {"add", oldPath});
+        git(d.dir,
+            {"-c", "user.name=P", "-c", "user.email=p@example.com", "commit", "-qm", "add page"});
+        const std::optional<QString> first = git(d.dir, {"rev-parse", "HEAD"});
+        QVERIFY(*first != head);
+        QByteArray moved = page;
+        moved.replace("summary: How orders ship.", "summary: How orders ship and arrive.");
+        auto runCommit
+            = repository->createCommit(*first, {{oldPath, std::nullopt}, {newPath, moved}}, "run",
+                                       {QStringLiteral("ktx"), QStringLiteral("ktx@example.com")});
+        QVERIFY(runCommit.ok());
+        const QString runId = QStringLiteral("rename-run");
+        QVERIFY(repository->setBranch("ktx/runs/" + runId, *runCommit).ok());
+        auto store = RunStore::open(d.dir);
+        QVERIFY(store.ok());
+        IngestRunRecord record;
+        record.runId = runId;
+        record.connectionId = m_conn;
+        record.sourceKey = QStringLiteral("text-memory");
+        record.status = QStringLiteral("pending_review");
+        record.baseCommit = *first;
+        record.runBranch = "ktx/runs/" + runId;
+        record.commitId = *runCommit;
+        record.reviewMode = QStringLiteral("review");
+        QVERIFY((*store)->insertRun(record).ok());
+
+        auto review = RunReview::load(d.dir, runId);
+        QVERIFY2(review.ok(), review.ok() ? "" : qPrintable(review.error().toText()));
+        QCOMPARE(review->files().size(), 1);
+        const ReviewFile &file = review->files().first();
+        QCOMPARE(file.diff.status, FileDiff::Status::Renamed);
+        QCOMPARE(file.diff.oldPath, oldPath);
+        QCOMPARE(file.diff.path, newPath);
+        QCOMPARE(file.hunks.size(), 1);
+        QCOMPARE(review->toJson()["files"][0]["oldPath"].toString(), oldPath);
+        QVERIFY(review->decide({newPath, 0, true}).ok());
+        verifyFsck(d.dir);
+        auto applied = review->apply({QStringLiteral("R"), QStringLiteral("r@example.com")});
+        QVERIFY2(applied.ok(), applied.ok() ? "" : qPrintable(applied.error().toText()));
+        verifyFsck(d.dir);
+        QVERIFY(!QFile::exists(d.dir + "/" + oldPath));
+        QCOMPARE(readAll(d.dir + "/" + newPath), moved);
+        QVERIFY(git(d.dir, {"status", "--porcelain", "--untracked-files=no"}).isEmpty());
+        // git sees the same move
+        QVERIFY2(git(d.dir, {"diff", "-M", "--name-status", "HEAD~1", "HEAD"}).startsWith("R0"),
+                 qPrintable(git(d.dir, {"diff", "-M", "--name-status", "HEAD~1", "HEAD"})));
+        QCOMPARE(
+            git(d.dir, {"log", "--follow", "--format=%s", "--", newPath}).split('\n'),
+            (QStringList {QStringLiteral("review(text-memory): rename-run accepted 1/1 changes"),
+                          QStringLiteral("add page")}));
     }
 
     void editsSinceTheRunAreReportedNotClobbered()
@@ -406,6 +642,7 @@ private Q_SLOTS:
         auto conflict = review->apply({QStringLiteral("R"), QStringLiteral("r@example.com")});
         QVERIFY(!conflict.ok());
         QCOMPARE(conflict.error().code, QStringLiteral("review_conflict"));
+        verifyFsck(d.dir);
         QVERIFY2(conflict.error().message.contains(ordersPath() + QStringLiteral(" (hunks ")),
                  qPrintable(conflict.error().message));
         QVERIFY(!conflict.error().message.contains(customersPath()));
@@ -424,6 +661,7 @@ private Q_SLOTS:
         auto dirty = review->apply({QStringLiteral("R"), QStringLiteral("r@example.com")});
         QVERIFY(!dirty.ok());
         QCOMPARE(dirty.error().code, QStringLiteral("landing_dirty"));
+        verifyFsck(d.dir);
         QCOMPARE(git(d.dir, {"rev-parse", "HEAD"}), edited);
         QCOMPARE(readAll(d.dir + "/" + customersPath()), customers + "# not committed\n");
         QVERIFY((*reviews)->rejectionsFor({}).isEmpty());
