@@ -1,6 +1,7 @@
 #include "setupwizard.h"
 
 #include "agentspage.h"
+#include "contextsourcespage.h"
 #include "databasespage.h"
 #include "llmpage.h"
 #include "project/projectfolderstate.h"
@@ -27,6 +28,7 @@ constexpr PageStep pageSteps[] = {
     {SetupWizard::Page_Project, "project"},
     {SetupWizard::Page_Llm, "llm"},
     {SetupWizard::Page_Databases, "databases"},
+    {SetupWizard::Page_Sources, "sources"},
     {SetupWizard::Page_Agents, "agents"},
     {SetupWizard::Page_Summary, "summary"},
 };
@@ -39,6 +41,7 @@ SetupWizard::SetupWizard(const QString &projectDir, const QString &startStep, QW
     , m_projectPage(new ProjectLocationPage)
     , m_llmPage(new LlmPage)
     , m_databasesPage(new DatabasesPage)
+    , m_sourcesPage(new ContextSourcesPage)
     , m_agentsPage(new AgentsPage)
     , m_summaryPage(new SummaryPage)
     , m_writer(new SetupProgressWriter(this))
@@ -52,6 +55,7 @@ SetupWizard::SetupWizard(const QString &projectDir, const QString &startStep, QW
     setPage(Page_Project, m_projectPage);
     setPage(Page_Llm, m_llmPage);
     setPage(Page_Databases, m_databasesPage);
+    setPage(Page_Sources, m_sourcesPage);
     setPage(Page_Agents, m_agentsPage);
     setPage(Page_Summary, m_summaryPage);
     setStartId(Page_Project);
@@ -104,7 +108,7 @@ QStringList SetupWizard::availableSteps()
 bool SetupWizard::isBusy() const
 {
     return m_summaryPage->isBusy() || m_llmPage->isSaving() || m_databasesPage->isSaving()
-        || m_agentsPage->isBusy();
+        || m_sourcesPage->isSaving() || m_agentsPage->isBusy();
 }
 
 void SetupWizard::markStepCompleted(const QString &step)
@@ -127,9 +131,9 @@ int SetupWizard::nextId() const
             = ProjectFolderState::inspect(field(SetupField::ProjectDir).toString());
         return folder.hasConfig ? Page_Llm : Page_Summary;
     }
-    // The databases page predates the agents page and still names the summary.
+    // The databases page predates the later pages and still names the summary.
     if (currentId() == Page_Databases)
-        return Page_Agents;
+        return Page_Sources;
     return QWizard::nextId();
 }
 

@@ -8,6 +8,7 @@
 namespace ktx {
 
 class AgentsPage;
+class ContextSourcesPage;
 class DatabasesPage;
 class LlmPage;
 class ProjectLocationPage;
@@ -30,7 +31,7 @@ class SetupWizard : public QWizard
     Q_OBJECT
 
 public:
-    enum PageId { Page_Project, Page_Llm, Page_Databases, Page_Agents, Page_Summary };
+    enum PageId { Page_Project, Page_Llm, Page_Databases, Page_Sources, Page_Agents, Page_Summary };
     Q_ENUM(PageId)
 
     // projectDir: the project to resume or change (may be empty for a new one).
@@ -40,7 +41,7 @@ public:
     ~SetupWizard() override;
 
     static QString
-    stepForPage(int id); // "project", "llm", "databases", "agents", "summary"; empty otherwise
+    stepForPage(int id); // "project", "llm", "databases", "sources", "agents", "summary"; or empty
     static int pageForStep(const QString &step); // -1 when no page exists for the step
     // Setup steps that have a page, e.g. for the dashboard's "Fix…" buttons.
     static QStringList availableSteps();
@@ -73,6 +74,7 @@ private:
     ProjectLocationPage *m_projectPage;
     LlmPage *m_llmPage;
     DatabasesPage *m_databasesPage;
+    ContextSourcesPage *m_sourcesPage;
     AgentsPage *m_agentsPage;
     SummaryPage *m_summaryPage;
     SetupProgressWriter *m_writer;

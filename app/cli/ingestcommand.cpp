@@ -2,6 +2,7 @@
 
 #include "clicontext.h"
 #include "db/queryhistoryoptions.h"
+#include "ingest/contextsourceingest.h"
 #include "ingest/ingestevent.h"
 #include "ingest/ingestrun.h"
 #include "ingest/queryhistoryingest.h"
@@ -251,6 +252,7 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                            parser.value(connectionIdOption), parser.isSet(failFast));
 
     QList<const ConnectionConfig *> targets;
+    QList<const ConnectionConfig *> sourceTargets;
     QStringList skipped;
     if (positional.size() == 1) {
         const ConnectionConfig *connection = config.connection(positional.constFirst());
@@ -261,24 +263,31 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
                     .arg(positional.constFirst()),
                 QStringLiteral(
                     "See the connections with `ktx status`, or add one with `ktx setup`."));
-        if (connection->kind() != ConnectionKind::Warehouse)
+        // Context sources with a parser (dbt, ...) take the context-source path.
+        if (connection->kind() == ConnectionKind::ContextSource
+            && contextSourceParser(connection->driver))
+            sourceTargets << connection;
+        else if (connection->kind() != ConnectionKind::Warehouse)
             return context.fail(
                 QStringLiteral("unsupported_driver"),
                 QStringLiteral("Connection \"%1\" uses unsupported public ingest driver \"%2\"")
                     .arg(connection->id, connection->driver),
                 QStringLiteral("This version ingests databases (sqlite, postgres, mysql)."));
-        targets << connection;
+        else
+            targets << connection;
     } else {
         for (const ConnectionConfig &connection : config.connections) {
             if (connection.kind() == ConnectionKind::Warehouse)
                 targets << &connection;
+            else if (contextSourceParser(connection.driver))
+                sourceTargets << &connection; // after the warehouses they map onto
             else
                 skipped << connection.id;
         }
         std::sort(
             targets.begin(), targets.end(),
             [](const ConnectionConfig *a, const ConnectionConfig *b) { return a->id < b->id; });
-        if (targets.isEmpty())
+        if (targets.isEmpty() && sourceTargets.isEmpty())
             return context.fail(QStringLiteral("nothing_to_ingest"),
                                 QStringLiteral("No configured connections are eligible for ingest"),
                                 QStringLiteral("Add a database with `ktx setup --no-input "
@@ -564,6 +573,39 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
             json.insert(QStringLiteral("steps"), steps);
         }
         results.append(json);
+    }
+    // Context sources: deterministic, no model call (ktx-spec §9.3, issue G).
+    for (const ConnectionConfig *connection : std::as_const(sourceTargets)) {
+        const ContextSourceIngestResult r = ContextSourceIngest::run(
+            where.dir, config, *connection, {}, [&](const QString &message) {
+                if (!context.json)
+                    context.err() << message << "\n";
+            });
+        QJsonObject json = r.toJson();
+        json.insert(
+            QStringLiteral("steps"),
+            QJsonArray {QJsonObject {{QStringLiteral("operation"), QStringLiteral("source-ingest")},
+                                     {QStringLiteral("status"), r.status},
+                                     {QStringLiteral("detail"), r.detail}}});
+        results.append(json);
+        QString detail = r.detail;
+        if (r.status == QLatin1String("failed")) {
+            failed = true;
+            if (!r.fix.isEmpty())
+                detail += QStringLiteral("\n    Fix: ") + r.fix;
+        } else {
+            for (const SourceFileIssue &e : r.report.errors)
+                detail += QStringLiteral("\n    %1:%2:%3: %4")
+                              .arg(e.path)
+                              .arg(e.line)
+                              .arg(e.column)
+                              .arg(e.message);
+            if (!r.report.wikiPages.isEmpty())
+                detail += QStringLiteral("\n    Unmapped: wiki/global/%1.md")
+                              .arg(r.report.wikiPages.join(QStringLiteral(".md, wiki/global/")));
+        }
+        rows << Row {connection->id, r.unchanged ? QStringLiteral("unchanged") : r.status, detail,
+                     QStringLiteral("-")};
     }
     for (const QString &id : std::as_const(skipped)) {
         const ConnectionConfig *c = config.connection(id);

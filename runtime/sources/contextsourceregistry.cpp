@@ -1,4 +1,5 @@
 #include "sources/contextsource.h"
+#include "sources/dbtsourceparser.h"
 #include "sources/lookmlsourceparser.h"
 #include "sources/metricflowsourceparser.h"
 
@@ -8,6 +9,8 @@ namespace ktx {
 
 std::unique_ptr<ContextSourceParser> contextSourceParser(const QString &driver)
 {
+    if (driver == QLatin1String("dbt"))
+        return std::make_unique<DbtSourceParser>();
     if (driver == QLatin1String("metricflow"))
         return std::make_unique<MetricFlowSourceParser>();
     if (driver == QLatin1String("lookml"))
@@ -18,6 +21,7 @@ std::unique_ptr<ContextSourceParser> contextSourceParser(const QString &driver)
 QStringList contextSourceDrivers()
 {
     QStringList drivers;
+    drivers << QStringLiteral("dbt");
     drivers << QStringLiteral("metricflow");
     drivers << QStringLiteral("lookml");
     return drivers;

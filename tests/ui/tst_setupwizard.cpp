@@ -186,10 +186,15 @@ void TestSetupWizard::resumesOnTheSavedPage()
         QCOMPARE(wizard.field(SetupField::ProjectDir).toString(), QDir::cleanPath(dir));
         wizard.setField(SetupField::ProjectName, QStringLiteral("Resumed"));
         wizard.next();
-        // An existing project offers its model, databases and agents before the summary.
+        // An existing project offers its model, databases, context sources and agents
+        // before the summary.
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Llm));
         wizard.next();
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Databases));
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Sources));
+        // The sources page reads ktx.yaml on the pool before Next is enabled.
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.currentPage()->isComplete(), CreateTimeoutMs);
         wizard.next();
         QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Agents));
         wizard.next();
@@ -207,6 +212,8 @@ void TestSetupWizard::resumesOnTheSavedPage()
     // Back still leads through the earlier pages.
     reopened.back();
     QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Agents));
+    reopened.back();
+    QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Sources));
     reopened.back();
     QCOMPARE(reopened.currentId(), int(SetupWizard::Page_Databases));
     reopened.back();
