@@ -6,6 +6,7 @@
 #include "semantic/sourcefilename.h"
 #include "semantic/sourceloader.h"
 #include "sources/lookmlparser.h"
+#include "sources/sourceyamlmerge.h"
 #include "wiki/wikipage.h"
 
 #include <QDir>
@@ -110,89 +111,6 @@ void mergeBlock(LookmlNode &base, const LookmlNode &over)
         else
             *existing = c;
     }
-}
-
-YamlValue toValue(const YamlNode &node)
-{
-    if (node.isMapping()) {
-        YamlValue v = YamlValue::mapping();
-        for (const YamlEntry &e : node.entries)
-            v.insert(e.key.text, toValue(e.value));
-        return v;
-    }
-    if (node.isSequence()) {
-        YamlValue v = YamlValue::list();
-        for (const YamlNode &item : node.items)
-            v.append(toValue(item));
-        return v;
-    }
-    if (node.scalarStyle != YamlNode::ScalarStyle::Plain)
-        return YamlValue::string(node.text);
-    if (node.isNull())
-        return YamlValue::null();
-    if (node.text == QLatin1String("true") || node.text == QLatin1String("false"))
-        return YamlValue::boolean(node.text == QLatin1String("true"));
-    static const QRegularExpression integer(QStringLiteral("^-?[0-9]+$"));
-    if (integer.match(node.text).hasMatch())
-        return YamlValue::integer(node.text.toLongLong());
-    return YamlValue::string(node.text);
-}
-
-const YamlValue *entry(const YamlValue &map, const QString &key)
-{
-    for (const auto &[k, v] : map.entries())
-        if (k == key)
-            return &v;
-    return nullptr;
-}
-
-YamlValue mergeValue(const YamlValue &base, const YamlValue &over)
-{
-    if (base.type() != YamlValue::Type::Mapping || over.type() != YamlValue::Type::Mapping)
-        return over;
-    YamlValue out = base;
-    for (const auto &[k, v] : over.entries()) {
-        const YamlValue *b = entry(base, k);
-        out.insert(k, b ? mergeValue(*b, v) : v);
-    }
-    return out;
-}
-
-// A list of named mappings merged by a key: ours replace (merge into) theirs.
-YamlValue mergeList(const YamlNode *existing, const QList<YamlValue> &ours,
-                    const std::function<QString(const YamlValue &)> &key)
-{
-    YamlValue out = YamlValue::list();
-    QList<YamlValue> pending = ours;
-    if (existing && existing->isSequence()) {
-        for (const YamlNode &item : existing->items) {
-            YamlValue v = toValue(item);
-            for (qsizetype i = 0; i < pending.size(); ++i) {
-                if (key(pending.at(i)) == key(v)) {
-                    v = mergeValue(v, pending.takeAt(i));
-                    break;
-                }
-            }
-            out.append(v);
-        }
-    }
-    for (const YamlValue &v : std::as_const(pending))
-        out.append(v);
-    return out;
-}
-
-QString nameOf(const YamlValue &v)
-{
-    const YamlValue *n = entry(v, QStringLiteral("name"));
-    return n ? n->scalarText() : QString();
-}
-
-QString joinKey(const YamlValue &v)
-{
-    const YamlValue *to = entry(v, QStringLiteral("to"));
-    const YamlValue *alias = entry(v, QStringLiteral("alias"));
-    return (to ? to->scalarText() : QString()) + QLatin1Char('|')
-        + (alias ? alias->scalarText() : QString());
 }
 
 // ktx reads an unqualified name in a measure that is also a measure of the
@@ -1098,19 +1016,23 @@ Result<ContextSourceExtraction> LookmlSourceParser::extract(const ContextSourceI
             if (!columns.isEmpty())
                 results << editor.set(
                     {QStringLiteral("columns")},
-                    mergeList(root ? root->find(u"columns") : nullptr, columns, nameOf));
+                    SourceYamlMerge::mergeList(root ? root->find(u"columns") : nullptr, columns,
+                                               SourceYamlMerge::nameOf));
             if (!overrides.isEmpty())
                 results << editor.set(
                     {QStringLiteral("column_overrides")},
-                    mergeList(root ? root->find(u"column_overrides") : nullptr, overrides, nameOf));
+                    SourceYamlMerge::mergeList(root ? root->find(u"column_overrides") : nullptr,
+                                               overrides, SourceYamlMerge::nameOf));
         }
         if (!measures.isEmpty())
             results << editor.set(
                 {QStringLiteral("measures")},
-                mergeList(root ? root->find(u"measures") : nullptr, measures, nameOf));
+                SourceYamlMerge::mergeList(root ? root->find(u"measures") : nullptr, measures,
+                                           SourceYamlMerge::nameOf));
         if (!joins.isEmpty())
             results << editor.set({QStringLiteral("joins")},
-                                  mergeList(root ? root->find(u"joins") : nullptr, joins, joinKey));
+                                  SourceYamlMerge::mergeList(root ? root->find(u"joins") : nullptr,
+                                                             joins, SourceYamlMerge::joinKey));
         bool failed = false;
         for (const Result<void> &r : std::as_const(results))
             if (!r.ok()) {

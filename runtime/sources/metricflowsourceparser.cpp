@@ -5,6 +5,7 @@
 #include "project/yamlvalue.h"
 #include "semantic/sourcefilename.h"
 #include "semantic/sourceloader.h"
+#include "sources/sourceyamlmerge.h"
 #include "wiki/wikipage.h"
 
 #include <QDir>
@@ -1052,14 +1053,68 @@ MetricFlowSourceParser::extract(const ContextSourceInput &input) const
         if (!joins.items().empty())
             doc.insert(QStringLiteral("joins"), joins);
 
+        // A source of that name already exists (the scan's, dbt's, a person's):
+        // the semantic model's facts merge into it instead of replacing it, so
+        // its columns, joins, measures and other origins' descriptions stay.
+        const QString folder = QStringLiteral("semantic-layer/%1/").arg(connection);
+        if (const QString existing
+            = SourceYamlMerge::existingSourceFile(input.baseFiles, folder, m->name);
+            !existing.isEmpty()) {
+            const QByteArray before = input.baseFiles.value(existing);
+            Result<YamlDocument> parsed = YamlDocument::parse(before, existing);
+            if (!parsed) {
+                report.errors.append(
+                    {existing, parsed.error().line, parsed.error().column,
+                     QStringLiteral("cannot merge MetricFlow facts: ") + parsed.error().message});
+                continue;
+            }
+            const YamlNode *root = parsed->root();
+            YamlEditor editor(before);
+            QList<Result<void>> results;
+            if (!m->description.isEmpty())
+                results << editor.set(
+                    {QStringLiteral("descriptions"), QStringLiteral("metricflow")},
+                    YamlValue::string(m->description));
+            if (!(root && root->find(u"grain")))
+                results << editor.set({QStringLiteral("grain")},
+                                      YamlValue::stringList({grain->column}));
+            const auto listOf = [](const YamlValue &list) {
+                return QList<YamlValue>(list.items().cbegin(), list.items().cend());
+            };
+            if (!measureList.items().empty())
+                results << editor.set(
+                    {QStringLiteral("measures")},
+                    SourceYamlMerge::mergeList(root ? root->find(u"measures") : nullptr,
+                                               listOf(measureList), SourceYamlMerge::nameOf));
+            if (!joins.items().empty())
+                results << editor.set(
+                    {QStringLiteral("joins")},
+                    SourceYamlMerge::mergeList(root ? root->find(u"joins") : nullptr, listOf(joins),
+                                               SourceYamlMerge::joinKey));
+            report.skipped.append({QStringLiteral("columns of semantic model ") + m->name,
+                                   QStringLiteral("source %1 already exists in %2; its columns "
+                                                  "are kept and only descriptions, grain, "
+                                                  "measures and joins are merged")
+                                       .arg(m->name, existing),
+                                   m->file, m->line});
+            bool failed = false;
+            for (const Result<void> &r : std::as_const(results))
+                if (!r.ok()) {
+                    report.errors.append({existing, 0, 0, r.error().message});
+                    failed = true;
+                }
+            if (!failed && editor.text() != before)
+                out.files.insert(existing, editor.text());
+            if (!failed)
+                report.sources << m->name;
+            continue;
+        }
         Result<QByteArray> text = YamlEditor::renderDocument(doc);
         if (!text) {
             report.errors.append({m->file, m->line, 0, text.error().message});
             continue;
         }
-        out.files.insert(QStringLiteral("semantic-layer/%1/%2")
-                             .arg(connection, SourceFileName::forSource(m->name)),
-                         text.value());
+        out.files.insert(folder + SourceFileName::forSource(m->name), text.value());
         report.sources << m->name;
     }
 

@@ -149,6 +149,47 @@ private Q_SLOTS:
         QVERIFY(!set.find(QStringLiteral("page_views"))); // no primary entity
     }
 
+    // A source of the same name already written by someone else (here a person,
+    // with a comment, an extra column, a join and a measure of their own) keeps
+    // all of it; the semantic model only adds its description and measures.
+    void mergesOntoAnExistingSource()
+    {
+        ContextSourceInput input = fixtureInput();
+        const QString path = QStringLiteral("semantic-layer/warehouse/customers.yaml");
+        const QByteArray mine = "# kept by hand\n"
+                                "name: customers\n"
+                                "descriptions:\n"
+                                "  user: Everyone who ever ordered.\n"
+                                "table: customers\n"
+                                "grain: [customer_id]\n"
+                                "columns:\n"
+                                "  - name: customer_id\n"
+                                "    type: number\n"
+                                "  - name: loyalty_tier\n"
+                                "    type: string\n"
+                                "measures:\n"
+                                "  - name: vip_count\n"
+                                "    expr: COUNT(*)\n"
+                                "    filter: loyalty_tier = 'vip'\n";
+        input.baseFiles.insert(path, mine);
+        auto out = contextSourceParser(QStringLiteral("metricflow"))->extract(input);
+        QVERIFY(out.ok());
+        const QByteArray merged = out->files.value(path);
+        QVERIFY2(merged.startsWith("# kept by hand\nname: customers\n"), merged.constData());
+        for (const char *kept : {"user: Everyone who ever ordered.", "loyalty_tier", "vip_count",
+                                 "grain: [customer_id]"})
+            QVERIFY2(merged.contains(kept), kept);
+        QVERIFY2(merged.contains("metricflow: Customer dimension table"), merged.constData());
+        QVERIFY2(merged.contains("name: customer_count"), merged.constData());
+        QVERIFY(!merged.contains("first_ordered_at")); // its columns are not imposed
+        const SourceLoader::Loaded loaded = SourceLoader::fromYaml(merged, path);
+        QVERIFY(loaded.source.has_value());
+        bool said = false;
+        for (const SkippedItem &s : out->report.skipped)
+            said = said || s.item == QLatin1String("columns of semantic model customers");
+        QVERIFY(said);
+    }
+
     void checkCountsAndLocatesErrors()
     {
         auto parser = contextSourceParser(QStringLiteral("metricflow"));

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "project/yamlnode.h"
+#include "project/yamlvalue.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include <functional>
+
+namespace ktx {
+
+// Merging a context source's facts into a semantic-layer file someone else
+// (the scan, dbt, a person) already wrote: lists of named entries merge by
+// their key, mappings key by key, and everything not named stays as it is.
+namespace SourceYamlMerge {
+
+YamlValue valueOf(const YamlNode &node);
+const YamlValue *entry(const YamlValue &map, const QString &key);
+// `over` merged into `base`; for anything but two mappings, `over` wins.
+YamlValue mergeValue(const YamlValue &base, const YamlValue &over);
+// The existing list with ours merged into its entries of the same key, and
+// the rest of ours appended in order.
+YamlValue mergeList(const YamlNode *existing, const QList<YamlValue> &ours,
+                    const std::function<QString(const YamlValue &)> &key);
+QString nameOf(const YamlValue &entry); // a list entry's `name`
+QString joinKey(const YamlValue &join); // `to` + `alias`
+// The path of the file in `folder` (outside _schema/) that declares `source`, or empty.
+QString existingSourceFile(const QMap<QString, QByteArray> &files, const QString &folder,
+                           const QString &source);
+
+} // namespace SourceYamlMerge
+
+} // namespace ktx
