@@ -313,13 +313,24 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
     // index follow it in one journaled step (WorktreeLanding), so a kill at any
     // moment never leaves a half-written snapshot or a half-committed change.
     GitRepository::FileChanges changes;
+    // A new snapshot replaces the previous one (the original prunes stale raw
+    // files): one snapshot folder per connection, so "the latest" is never a
+    // guess between two syncIds of the same second.
+    const QString snapshotsRel
+        = QStringLiteral("raw-sources/%1/%2").arg(connection.id, LiveDatabaseEvidence::sourceKey());
+    const QString syncRel = snapshotsRel + QLatin1Char('/') + result.syncId;
     if (newSnapshot) {
-        const QString syncRel
-            = QStringLiteral("raw-sources/%1/%2/%3")
-                  .arg(connection.id, LiveDatabaseEvidence::sourceKey(), result.syncId);
         for (auto it = evidence.cbegin(); it != evidence.cend(); ++it)
             changes.insert(syncRel + QLatin1Char('/') + it.key(), it.value());
     }
+    const auto pruneOlderSnapshots = [&] {
+        if (!newSnapshot)
+            return;
+        const QDir snapshots(root.filePath(snapshotsRel));
+        for (const QString &old : snapshots.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            if (old != result.syncId)
+                QDir(snapshots.filePath(old)).removeRecursively();
+    };
     for (auto it = toWrite.cbegin(); it != toWrite.cend(); ++it)
         changes.insert(it.key(), it.value());
     for (const QString &path : std::as_const(toDelete))
@@ -337,9 +348,18 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
         }
         result.warnings << QStringLiteral("The project folder is not a git repository; the changes "
                                           "were written but not committed.");
+        pruneOlderSnapshots();
     } else {
         if (auto recovered = WorktreeLanding::recover(repository.value()); !recovered.ok())
             return recovered.error();
+        if (const QString head = repository->headCommitId(); newSnapshot && !head.isEmpty()) {
+            auto tracked = repository->listFiles(head, snapshotsRel);
+            if (!tracked.ok())
+                return tracked.error();
+            for (const QString &path : std::as_const(*tracked))
+                if (!path.startsWith(syncRel + QLatin1Char('/')))
+                    changes.insert(path, std::nullopt);
+        }
         const GitRepository::Signature author = GitRepository::Signature::parse(
             project.storage.gitAuthor, {QStringLiteral("ktx"), QStringLiteral("ktx@example.com")});
         auto committed = WorktreeLanding::commitAndLand(repository.value(), changes,
@@ -347,6 +367,7 @@ Result<StructuralIngestResult> StructuralIngest::run(const QString &projectDir,
         if (!committed.ok())
             return committed.error();
         result.commitId = *committed;
+        pruneOlderSnapshots(); // untracked leftovers of earlier snapshots
     }
     if (Result<void> r = AtomicFile::write(
             stateFile, QJsonDocument(QJsonObject {{QStringLiteral("files"), nextFiles}}).toJson());

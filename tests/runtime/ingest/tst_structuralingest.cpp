@@ -13,6 +13,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -301,10 +302,19 @@ private Q_SLOTS:
         QCOMPARE(third->keptEdited, QStringList {"semantic-layer/shop/customers.yaml"});
         QCOMPARE(readAll(p.dir + "/semantic-layer/shop/customers.yaml"), edited);
         QVERIFY(readAll(p.dir + "/semantic-layer/shop/orders.yaml").contains("name: channel"));
-        QCOMPARE(QDir(p.dir + "/raw-sources/shop/live-database")
-                     .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
-                     .size(),
-                 2);
+        // The new snapshot replaced the old one, on disk and in the commit.
+        const QStringList snapshots = QDir(p.dir + "/raw-sources/shop/live-database")
+                                          .entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(snapshots, QStringList {third->syncId});
+        QVERIFY(git(p.dir, {"ls-files", "raw-sources/shop/live-database"})
+                    .split('\n', Qt::SkipEmptyParts)
+                    .filter(QRegularExpression(QStringLiteral("^raw-sources/shop/live-database/(?!")
+                                               + QRegularExpression::escape(third->syncId)
+                                               + QStringLiteral("/)")))
+                    .isEmpty());
+        // Only the person's own uncommitted edit differs from the commit.
+        QCOMPARE(git(p.dir, {"status", "--porcelain"}).trimmed(),
+                 QStringLiteral("M semantic-layer/shop/customers.yaml"));
         QVERIFY(git(p.dir, {"log", "-1", "--format=%s"}).contains("diff=+0/~1/-1/=0"));
     }
 
