@@ -9,6 +9,7 @@
 #include "projectcreationtask.h"
 #include "projectlocationpage.h"
 #include "queryplayground.h"
+#include "reviewarea.h"
 #include "semanticbrowser.h"
 #include "setupwizard.h"
 #include "sourceeditor.h"
@@ -103,6 +104,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_sqlConsole = new SqlConsole;
     m_wiki = new WikiBrowser;
     m_ingest = new IngestView;
+    m_review = new ReviewArea;
     const struct
     {
         QString name;
@@ -116,6 +118,8 @@ MainWindow::MainWindow(QWidget *parent)
         {tr("Wiki"), tr("Search, read and edit the wiki pages (Ctrl+6)"), m_wiki},
         {tr("Ingest"), tr("Run the agents over a connection live; browse past runs (Ctrl+7)"),
          m_ingest},
+        {tr("Review"), tr("Accept or reject the changes of pending ingest runs (Ctrl+8)"),
+         m_review},
     };
     for (const auto &area : writingAreas) {
         auto *item = new QStandardItem(area.name);
@@ -213,6 +217,7 @@ bool MainWindow::openProject(const QString &dir)
         m_sqlConsole->setProject(m_projectDir);
         m_wiki->setProject(m_projectDir);
         m_ingest->setProject(m_projectDir);
+        m_review->setProject(m_projectDir);
     } else {
         m_monitor->refresh();
     }
@@ -239,6 +244,7 @@ void MainWindow::closeProject()
     m_sqlConsole->clear();
     m_wiki->clear();
     m_ingest->clear();
+    m_review->clear();
     m_navigation->setRowHidden(DatabasesArea, true);
     m_navigation->setCurrentIndex(m_areas->index(StatusArea, 0));
     m_pathLabel->setText(QString());
@@ -454,6 +460,7 @@ void MainWindow::createActions()
         {&m_sqlAreaAction, tr("S&QL Console"), Qt::Key_5, SqlArea, m_sqlConsole},
         {&m_wikiAreaAction, tr("&Wiki"), Qt::Key_6, WikiArea, m_wiki},
         {&m_ingestAreaAction, tr("&Ingest"), Qt::Key_7, IngestArea, m_ingest},
+        {&m_reviewAreaAction, tr("&Review"), Qt::Key_8, ReviewRunsArea, m_review},
     };
     for (const auto &entry : writingActions) {
         auto *action = new QAction(entry.text, this);
@@ -500,6 +507,11 @@ void MainWindow::createMenus()
     view->addAction(m_sqlAreaAction);
     view->addAction(m_wikiAreaAction);
     view->addAction(m_ingestAreaAction);
+    view->addAction(m_reviewAreaAction);
+
+    // The Review area's actions, with their keys (they act while the area has focus).
+    QMenu *review = menuBar()->addMenu(tr("&Review"));
+    review->addActions(m_review->reviewActions());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -569,6 +581,7 @@ void MainWindow::updateActions()
     m_sqlAreaAction->setEnabled(open);
     m_wikiAreaAction->setEnabled(open);
     m_ingestAreaAction->setEnabled(open);
+    m_reviewAreaAction->setEnabled(open);
 }
 
 void MainWindow::updateNavigationIcons()

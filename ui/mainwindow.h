@@ -19,6 +19,7 @@ class IngestView;
 class ProjectCreationTask;
 class QueryPlayground;
 class RecentProjectsModel;
+class ReviewArea;
 class SemanticBrowser;
 class SetupWizard;
 class SqlConsole;
@@ -48,7 +49,8 @@ public:
         PlaygroundArea,
         SqlArea,
         WikiArea,
-        IngestArea
+        IngestArea,
+        ReviewRunsArea // the Review area (Ctrl+8)
     };
 
     explicit MainWindow(QWidget *parent = nullptr);
@@ -67,6 +69,7 @@ public:
     SqlConsole *sqlConsole() const { return m_sqlConsole; }
     WikiBrowser *wikiBrowser() const { return m_wiki; }
     IngestView *ingestView() const { return m_ingest; }
+    ReviewArea *reviewArea() const { return m_review; }
     bool isAreaAvailable(Area area) const;
     // Shows an area; returns false when it is not available for this project.
     bool showArea(Area area);
@@ -128,6 +131,7 @@ private:
     SqlConsole *m_sqlConsole = nullptr;
     WikiBrowser *m_wiki = nullptr;
     IngestView *m_ingest = nullptr;
+    ReviewArea *m_review = nullptr;
 
     ElidedLabel *m_pathLabel = nullptr;
     QLabel *m_busyLabel = nullptr;
@@ -149,6 +153,7 @@ private:
     QAction *m_sqlAreaAction = nullptr;
     QAction *m_wikiAreaAction = nullptr;
     QAction *m_ingestAreaAction = nullptr;
+    QAction *m_reviewAreaAction = nullptr;
     QAction *m_aboutAction = nullptr;
 };
 

@@ -2,6 +2,7 @@
 // wires the main window; everything else lives in ui/ and below.
 
 #include "core/secretredactor.h"
+#include "models/pendingrunmodel.h"
 #include "status/statusmonitor.h"
 #include "status/statusreport.h"
 #include "ui/colorscheme.h"
@@ -9,6 +10,7 @@
 #include "ui/ingestview.h"
 #include "ui/mainwindow.h"
 #include "ui/queryplayground.h"
+#include "ui/reviewarea.h"
 #include "ui/semanticbrowser.h"
 #include "ui/setupwizard.h"
 #include "ui/sqlconsole.h"
@@ -91,11 +93,14 @@ int main(int argc, char *argv[])
         QStringLiteral("area"),
         QCoreApplication::translate("main",
                                     "Show this area once the project is open: status, connections, "
-                                    "relationships, semantic, playground, sql, wiki or ingest."),
+                                    "relationships, semantic, playground, sql, wiki, ingest or "
+                                    "review."),
         QStringLiteral("area"));
     const QCommandLineOption runOption(
         QStringLiteral("run"),
-        QCoreApplication::translate("main", "Open this past ingest run in the Ingest area."),
+        QCoreApplication::translate("main",
+                                    "Open this past ingest run in the Ingest area "
+                                    "(with --area review: this pending run)."),
         QStringLiteral("runId"));
     // For docs and CI: once the first status report is on screen (or the wizard,
     // with --wizard), grab the window to <file> and quit.
@@ -104,8 +109,12 @@ int main(int argc, char *argv[])
         QCoreApplication::translate("main", "Save a screenshot to <file> and quit."),
         QStringLiteral("file"));
     screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption sideBySideOption(
+        QStringLiteral("side-by-side"),
+        QCoreApplication::translate("main", "Show diffs in the Review area side by side."));
+    sideBySideOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({projectDirOption, paletteOption, wizardOption, wizardPageOption, areaOption,
-                       runOption, screenshotOption});
+                       runOption, screenshotOption, sideBySideOption});
     parser.process(app);
 
     const auto scheme = ktx::ColorScheme::fromName(parser.value(paletteOption));
@@ -117,10 +126,10 @@ int main(int argc, char *argv[])
     ktx::ColorScheme::apply(*scheme);
 
     const QString area = parser.value(areaOption);
-    const QStringList areas = {QStringLiteral("status"),        QStringLiteral("connections"),
-                               QStringLiteral("relationships"), QStringLiteral("semantic"),
-                               QStringLiteral("playground"),    QStringLiteral("sql"),
-                               QStringLiteral("wiki"),          QStringLiteral("ingest")};
+    const QStringList areas = {
+        QStringLiteral("status"),   QStringLiteral("connections"), QStringLiteral("relationships"),
+        QStringLiteral("semantic"), QStringLiteral("playground"),  QStringLiteral("sql"),
+        QStringLiteral("wiki"),     QStringLiteral("ingest"),      QStringLiteral("review")};
     if (!area.isEmpty() && !areas.contains(area)) {
         printError(QStringLiteral("--area must be one of %1, not \"%2\"")
                        .arg(areas.join(QStringLiteral(", ")), area));
@@ -131,7 +140,9 @@ int main(int argc, char *argv[])
         || area == QLatin1String("wiki");
     const bool wantsConnections
         = area == QLatin1String("connections") || area == QLatin1String("relationships");
-    const bool wantsIngest = area == QLatin1String("ingest") || parser.isSet(runOption);
+    const bool wantsReview = area == QLatin1String("review");
+    const bool wantsIngest
+        = area == QLatin1String("ingest") || (parser.isSet(runOption) && !wantsReview);
 
     ktx::MainWindow window;
     window.show();
@@ -219,7 +230,31 @@ int main(int argc, char *argv[])
             scheduleScreenshot(&window, parser.value(screenshotOption));
     }
 
-    if (parser.isSet(screenshotOption) && !showsIngest
+    // The Review area reads runs and diffs on the thread pool; grab once the
+    // run's decisions and provenance are on screen (or the empty list is).
+    const bool showsReview = wantsReview && !wizard && !window.projectDir().isEmpty();
+    if (showsReview) {
+        window.showArea(ktx::MainWindow::ReviewRunsArea);
+        ktx::ReviewArea *review = window.reviewArea();
+        review->setSideBySide(parser.isSet(sideBySideOption));
+        if (parser.isSet(runOption))
+            review->selectRun(parser.value(runOption));
+        if (parser.isSet(screenshotOption)) {
+            const QString path = parser.value(screenshotOption);
+            QObject::connect(
+                review, &ktx::ReviewArea::reviewReady, &app,
+                [&window, path] { scheduleScreenshot(&window, path); }, Qt::SingleShotConnection);
+            QObject::connect(
+                review, &ktx::ReviewArea::runsShown, &app,
+                [&window, review, path] {
+                    if (review->runModel()->rowCount() == 0)
+                        scheduleScreenshot(&window, path);
+                },
+                Qt::SingleShotConnection);
+        }
+    }
+
+    if (parser.isSet(screenshotOption) && !showsIngest && !showsReview
         && !(wantsWritingArea && !wizard && !window.projectDir().isEmpty())) {
         const QString path = parser.value(screenshotOption);
         if (wizard) {
