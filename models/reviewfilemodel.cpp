@@ -13,6 +13,11 @@ ReviewFileModel::ReviewFileModel(ReviewSession *session, QObject *parent)
     connect(session, &ReviewSession::filesListed, this, &ReviewFileModel::reload);
     connect(session, &ReviewSession::reviewLoaded, this, &ReviewFileModel::reload);
     connect(session, &ReviewSession::decisionsChanged, this, &ReviewFileModel::refresh);
+    // A failed open leaves the session without files; rows of the old ones go.
+    connect(session, &ReviewSession::openFailed, this, [this] {
+        if (m_rows != m_session->files().size())
+            reload();
+    });
 }
 
 void ReviewFileModel::reload()
@@ -107,6 +112,8 @@ QVariant ReviewFileModel::data(const QModelIndex &index, int role) const
     case HunkCountRole:
         return int(file.hunks.size());
     case Qt::CheckStateRole: {
+        if (m_session->isReadOnly())
+            return {}; // nothing to decide: no check box
         if (!loaded)
             return Qt::PartiallyChecked;
         const QString d = decisionOf(index.row());
@@ -121,7 +128,8 @@ QVariant ReviewFileModel::data(const QModelIndex &index, int role) const
 
 bool ReviewFileModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
-    if (role != Qt::CheckStateRole || !index.isValid() || !m_session->isLoaded())
+    if (role != Qt::CheckStateRole || !index.isValid() || !m_session->isLoaded()
+        || m_session->isReadOnly())
         return false;
     // A click cycles the user-facing states; partial is never set by hand.
     const auto state = Qt::CheckState(value.toInt());
@@ -134,7 +142,7 @@ bool ReviewFileModel::setData(const QModelIndex &index, const QVariant &value, i
 Qt::ItemFlags ReviewFileModel::flags(const QModelIndex &index) const
 {
     Qt::ItemFlags f = QAbstractListModel::flags(index);
-    if (index.isValid() && m_session->isLoaded())
+    if (index.isValid() && m_session->isLoaded() && !m_session->isReadOnly())
         f |= Qt::ItemIsUserCheckable;
     return f;
 }

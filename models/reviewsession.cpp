@@ -4,8 +4,11 @@
 #include "ingest/runstore.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
+#include "review/changereview.h"
 #include "review/reviewstore.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -53,6 +56,14 @@ struct ApplyResult
     bool ok = false;
     QString message;
     RunReview::Applied applied;
+};
+
+struct ChangeLoad
+{
+    QString error;
+    QString title;
+    QList<ReviewFile> files;
+    QHash<QString, QByteArray> after; // Markdown files' new text, for the preview
 };
 
 struct RawRead
@@ -138,6 +149,9 @@ void ReviewSession::clear()
     ++m_generation;
     m_runId.clear();
     m_tip.clear();
+    m_source = Source::None;
+    m_commitRequested.clear();
+    m_commitTitle.clear();
     m_loaded = false;
     m_files.clear();
     m_index.clear();
@@ -206,6 +220,7 @@ void ReviewSession::openRun(const QString &runId)
 {
     clear();
     m_runId = runId;
+    m_source = Source::Run;
     const QString dir = m_projectDir;
 
     run<Listing>(
@@ -317,6 +332,79 @@ void ReviewSession::openRun(const QString &runId)
         });
 }
 
+void ReviewSession::openWorkTree()
+{
+    openChanges(Source::WorkTree, {});
+}
+
+void ReviewSession::openCommit(const QString &commit)
+{
+    openChanges(Source::Commit, commit);
+}
+
+void ReviewSession::openChanges(Source source, const QString &commit)
+{
+    clear();
+    m_source = source;
+    m_commitRequested = commit;
+    const QString dir = m_projectDir;
+    // One step: ChangeReview reads every diff anyway, and these are a
+    // person's edits or one commit, not a bulk ingest.
+    run<ChangeLoad>(
+        QThreadPool::globalInstance(),
+        [dir, source, commit] {
+            ChangeLoad out;
+            auto loaded = source == Source::WorkTree ? ChangeReview::forWorkTree(dir)
+                                                     : ChangeReview::forCommit(dir, commit);
+            if (!loaded.ok()) {
+                out.error = loaded.error().message;
+                if (!loaded.error().hint.isEmpty())
+                    out.error += QLatin1Char('\n') + loaded.error().hint;
+                return out;
+            }
+            out.files = loaded->files();
+            if (source == Source::Commit)
+                out.title = QStringLiteral("%1 %2").arg(loaded->commit().id.left(12),
+                                                        loaded->commit().subject);
+            auto repository = GitRepository::open(dir);
+            for (const ReviewFile &f : std::as_const(out.files)) {
+                const QString &path = f.diff.path;
+                if (f.diff.status == FileDiff::Status::Deleted
+                    || !(path.endsWith(QLatin1String(".md"), Qt::CaseInsensitive)
+                         || path.endsWith(QLatin1String(".markdown"), Qt::CaseInsensitive)))
+                    continue;
+                if (source == Source::WorkTree) {
+                    QFile file(QDir(dir).filePath(path));
+                    if (file.open(QIODevice::ReadOnly))
+                        out.after.insert(path, file.readAll());
+                } else if (repository.ok()) {
+                    if (auto bytes = repository->fileAt(loaded->commit().id, path);
+                        bytes.ok() && *bytes)
+                        out.after.insert(path, **bytes);
+                }
+            }
+            return out;
+        },
+        [this](const ChangeLoad &load) {
+            if (!load.error.isEmpty()) {
+                Q_EMIT openFailed(load.error);
+                return;
+            }
+            m_commitTitle = load.title;
+            m_files = load.files;
+            for (int i = 0; i < m_files.size(); ++i) {
+                const ReviewFile &f = m_files.at(i);
+                m_index.insert(f.diff.path, i);
+                // Every diff is already read: nothing is fetched per file later.
+                m_diffs.insert(f.diff.path, f.diff);
+                m_after.insert(f.diff.path, load.after.value(f.diff.path));
+            }
+            m_loaded = true;
+            Q_EMIT filesListed();
+            Q_EMIT reviewLoaded();
+        });
+}
+
 int ReviewSession::indexOf(const QString &path) const
 {
     return m_index.value(path, -1);
@@ -410,7 +498,7 @@ void ReviewSession::applyLocalDecision(const QString &path, int hunk, bool accep
 
 void ReviewSession::decide(const QString &path, int hunk, bool accept)
 {
-    if (!m_loaded)
+    if (!m_loaded || isReadOnly())
         return;
     applyLocalDecision(path, hunk, accept);
     Q_EMIT decisionsChanged(path);
@@ -443,7 +531,7 @@ void ReviewSession::decide(const QString &path, int hunk, bool accept)
 
 void ReviewSession::apply()
 {
-    if (!m_loaded)
+    if (!m_loaded || isReadOnly())
         return;
     auto review = m_review;
     const QString dir = m_projectDir;
@@ -492,6 +580,8 @@ void ReviewSession::apply()
 
 void ReviewSession::requestRaw(const QString &path)
 {
+    if (isReadOnly())
+        return; // no provenance, so no evidence to open
     const QString dir = m_projectDir;
     const QString tip = m_tip;
     run<RawRead>(

@@ -45,6 +45,20 @@ public:
 
     void openRun(const QString &runId);
     QString runId() const { return m_runId; }
+
+    // Read-only reviews of changes that are not a pending run (ChangeReview):
+    // the uncommitted edits, or one commit against its first parent. Files,
+    // diffs and semantic summaries only: no decisions, no provenance, no apply.
+    // filesListed then reviewLoaded as for a run; openFailed with the
+    // runtime's message (an unknown ref, no repository).
+    void openWorkTree();
+    void openCommit(const QString &commit);
+    enum class Source { None, Run, WorkTree, Commit };
+    Source source() const { return m_source; }
+    bool isReadOnly() const { return m_source == Source::WorkTree || m_source == Source::Commit; }
+    // Commit: what was asked for, then the resolved commit ("id subject").
+    QString commitRequested() const { return m_commitRequested; }
+    QString commitTitle() const { return m_commitTitle; }
     QString runBranchTip() const { return m_tip; }
     // True once the full review (decisions, provenance, counts) is loaded.
     bool isLoaded() const { return m_loaded; }
@@ -92,10 +106,14 @@ private:
     void run(QThreadPool *pool, Work work, Done done, bool ofThisRun = true);
     void setBusy(int delta);
     void applyLocalDecision(const QString &path, int hunk, bool accept);
+    void openChanges(Source source, const QString &commit);
 
     QString m_projectDir;
     QString m_runId;
     QString m_tip;
+    Source m_source = Source::None;
+    QString m_commitRequested;
+    QString m_commitTitle;
     quint64 m_generation = 1; // 0 marks results not tied to a run
     int m_busy = 0;
     bool m_loaded = false;

@@ -239,6 +239,14 @@ void DiffView::setHunkStates(const QList<std::optional<bool>> &states, const QLi
     refreshHeaders();
 }
 
+void DiffView::setReadOnly(bool readOnly)
+{
+    if (readOnly == m_readOnly)
+        return;
+    m_readOnly = readOnly;
+    refreshHeaders();
+}
+
 void DiffView::refreshHeaders()
 {
     m_unified->relayoutHeaders();
@@ -305,15 +313,20 @@ QWidget *DiffView::headerBar(int hunk, QWidget *reuse)
     QString text = !state ? tr("undecided") : (*state ? tr("✓ accepted") : tr("✗ rejected"));
     if (m_refused.value(hunk))
         text = tr("⟲ rejected before · %1").arg(text);
+    if (m_readOnly)
+        text = tr("read-only");
     QLabel *label = childLabel(bar);
     label->setText(text);
     QPalette pal = label->palette();
     const ReadinessState tone
         = !state ? ReadinessState::Warn : (*state ? ReadinessState::Ok : ReadinessState::Fail);
-    pal.setColor(QPalette::WindowText, ColorScheme::stateColor(tone, palette()));
+    pal.setColor(QPalette::WindowText,
+                 m_readOnly ? ColorScheme::secondaryText(palette())
+                            : ColorScheme::stateColor(tone, palette()));
     label->setPalette(pal);
     for (QToolButton *button : bar->findChildren<QToolButton *>()) {
-        button->setEnabled(m_decidable);
+        button->setEnabled(m_decidable && !m_readOnly);
+        button->setVisible(!m_readOnly);
         const bool accept = button->objectName() == QLatin1String("acceptHunk");
         button->setToolTip(accept ? tr("Accept this hunk (A)") : tr("Reject this hunk (R)"));
         button->setCheckable(true);

@@ -41,6 +41,10 @@ public:
     // Per hunk: the decision (nullopt: undecided) and whether it was refused before.
     void setHunkStates(const QList<std::optional<bool>> &states, const QList<bool> &refused,
                        bool decidable);
+    // Read-only diffs (local edits, a commit): hunk bars say so and offer no
+    // Accept/Reject buttons.
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
     int hunkCount() const { return int(m_diff.hunks.size()); }
     int currentHunk() const { return m_current; }
     void setCurrentHunk(int hunk);
@@ -65,6 +69,7 @@ private:
     QList<std::optional<bool>> m_states;
     QList<bool> m_refused;
     bool m_decidable = false;
+    bool m_readOnly = false;
     int m_current = -1;
     QStackedWidget *m_stack;
     QLabel *m_message;

@@ -118,7 +118,9 @@ MainWindow::MainWindow(QWidget *parent)
         {tr("Wiki"), tr("Search, read and edit the wiki pages (Ctrl+6)"), m_wiki},
         {tr("Ingest"), tr("Run the agents over a connection live; browse past runs (Ctrl+7)"),
          m_ingest},
-        {tr("Review"), tr("Accept or reject the changes of pending ingest runs (Ctrl+8)"),
+        {tr("Review"),
+         tr("Accept or reject the changes of pending ingest runs; read local edits and any commit "
+            "(Ctrl+8)"),
          m_review},
     };
     for (const auto &area : writingAreas) {

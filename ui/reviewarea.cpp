@@ -12,9 +12,12 @@
 #include <QAction>
 #include <QApplication>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QListView>
+#include <QListWidget>
 #include <QPainter>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTextBrowser>
@@ -96,6 +99,9 @@ QString stripFrontMatter(const QString &text)
     return end < 0 ? text : text.mid(text.indexOf(QLatin1Char('\n'), end + 1) + 1);
 }
 
+// The changes list's rows: the work tree, then the commit last opened.
+constexpr int CommitRole = Qt::UserRole + 1; // "" for the work tree
+
 } // namespace
 
 ReviewArea::ReviewArea(QWidget *parent)
@@ -108,6 +114,7 @@ ReviewArea::ReviewArea(QWidget *parent)
     , m_fileHeader(new QLabel)
     , m_semanticSummary(new QLabel)
     , m_runList(new QListView)
+    , m_changesList(new QListWidget)
     , m_fileList(new QListView)
     , m_diff(new DiffView)
     , m_preview(new QTextBrowser)
@@ -120,6 +127,17 @@ ReviewArea::ReviewArea(QWidget *parent)
     m_runList->setModel(m_runModel);
     m_runList->setWordWrap(true);
     m_runList->setAlternatingRowColors(true);
+    m_changesList->setObjectName(QStringLiteral("reviewChanges"));
+    m_changesList->setAccessibleName(tr("Local changes and commits to read"));
+    auto *local = new QListWidgetItem(tr("Local changes"), m_changesList);
+    local->setData(CommitRole, QString());
+    local->setToolTip(tr("Uncommitted edits of the project folder against HEAD (read-only)"));
+    m_changesList->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_changesList->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    m_changesList->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Two rows at most (the work tree and one commit): no room taken from the runs.
+    m_changesList->setMaximumHeight(2 * (m_changesList->fontMetrics().height() + 8)
+                                    + 2 * m_changesList->frameWidth());
     m_fileList->setObjectName(QStringLiteral("reviewFiles"));
     m_fileList->setAccessibleName(tr("Files of the run"));
     m_fileList->setModel(m_fileModel);
@@ -149,14 +167,17 @@ ReviewArea::ReviewArea(QWidget *parent)
     auto *runsBox = new QWidget;
     auto *runsLayout = new QVBoxLayout(runsBox);
     runsLayout->setContentsMargins(0, 0, 0, 0);
+    auto *changesTitle = new QLabel(tr("Changes"));
     auto *runsTitle = new QLabel(tr("Pending runs"));
     auto *filesTitle = new QLabel(tr("Files"));
-    for (QLabel *title : {runsTitle, filesTitle}) {
+    for (QLabel *title : {changesTitle, runsTitle, filesTitle}) {
         QFont f = title->font();
         f.setBold(true);
         title->setFont(f);
         title->setMargin(4);
     }
+    runsLayout->addWidget(changesTitle);
+    runsLayout->addWidget(m_changesList);
     runsLayout->addWidget(runsTitle);
     runsLayout->addWidget(m_runList);
     auto *filesBox = new QWidget;
@@ -202,11 +223,13 @@ ReviewArea::ReviewArea(QWidget *parent)
 
     connect(m_session, &ReviewSession::pendingRunsChanged, this, [this] {
         int row = m_wantedRun.isEmpty() ? -1 : m_runModel->rowOf(m_wantedRun);
-        if (row < 0 && m_session->runId().isEmpty() && m_runModel->rowCount() > 0)
+        // Local changes or a commit on screen stay there when the list is refreshed.
+        const bool reading = m_session->isReadOnly();
+        if (row < 0 && !reading && m_session->runId().isEmpty() && m_runModel->rowCount() > 0)
             row = 0;
-        if (row >= 0)
+        if (row >= 0 && !reading)
             m_runList->setCurrentIndex(m_runModel->index(row));
-        if (m_runModel->rowCount() == 0) {
+        if (m_runModel->rowCount() == 0 && !reading) {
             m_diff->showMessage(tr("No runs are waiting for review.\nRuns of an ingest with "
                                    "review.mode: review appear here."));
             m_provenance->clear(QString());
@@ -217,9 +240,17 @@ ReviewArea::ReviewArea(QWidget *parent)
     });
     connect(m_runList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &ReviewArea::openSelectedRun);
+    // Selection, not the current item: a list view taking focus makes its
+    // first row current without selecting it, which must not open anything.
+    connect(m_changesList, &QListWidget::itemSelectionChanged, this,
+            &ReviewArea::openSelectedChange);
     connect(m_session, &ReviewSession::filesListed, this, [this] {
         if (m_fileModel->rowCount() > 0)
             selectFileRow(0, 0);
+        else if (m_session->source() == ReviewSession::Source::WorkTree)
+            m_diff->showMessage(tr("No uncommitted changes: the work tree matches HEAD."));
+        else if (m_session->source() == ReviewSession::Source::Commit)
+            m_diff->showMessage(tr("This commit changes no files."));
         else
             m_diff->showMessage(tr("This run changes no files."));
         updateActions();
@@ -235,13 +266,21 @@ ReviewArea::ReviewArea(QWidget *parent)
         // A renamed file was first shown as added; its diff is read again.
         if (!m_session->cachedDiff(m_currentPath) && !m_currentPath.isEmpty())
             showCurrentDiff();
+        if (m_session->source() == ReviewSession::Source::Commit && m_changesList->count() > 1)
+            m_changesList->item(1)->setText(tr("Commit %1").arg(m_session->commitTitle()));
         updateDecisionStates();
         updateProvenance();
         updateActions();
         Q_EMIT reviewReady();
     });
-    connect(m_session, &ReviewSession::openFailed, this,
-            [this](const QString &message) { showBanner(message, int(ReadinessState::Fail)); });
+    connect(m_session, &ReviewSession::openFailed, this, [this](const QString &message) {
+        showBanner(message, int(ReadinessState::Fail));
+        if (m_session->isReadOnly() && m_session->files().isEmpty()) {
+            m_diff->showMessage(tr("Nothing to show."));
+            m_fileHeader->clear();
+            m_provenance->clear(QString());
+        }
+    });
     connect(m_fileList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
                 if (!current.isValid())
@@ -365,6 +404,8 @@ void ReviewArea::createActions()
     m_provenanceAction->setChecked(true);
     m_refreshAction = make(tr("Refresh"), {QKeySequence(Qt::SHIFT | Qt::Key_F5)},
                            QStringLiteral("refreshReview"));
+    m_openCommitAction = make(tr("Open commit…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O)},
+                              QStringLiteral("openCommit"));
 
     connect(m_prevAction, &QAction::triggered, this, &ReviewArea::previousHunk);
     connect(m_nextAction, &QAction::triggered, this, &ReviewArea::nextHunk);
@@ -374,6 +415,7 @@ void ReviewArea::createActions()
     connect(m_rejectFileAction, &QAction::triggered, this, &ReviewArea::rejectFile);
     connect(m_applyAction, &QAction::triggered, this, &ReviewArea::apply);
     connect(m_refreshAction, &QAction::triggered, this, &ReviewArea::refresh);
+    connect(m_openCommitAction, &QAction::triggered, this, &ReviewArea::promptOpenCommit);
     connect(m_sideBySideAction, &QAction::toggled, this, [this](bool on) {
         m_diff->setMode(on ? DiffView::Mode::SideBySide : DiffView::Mode::Unified);
         updateDecisionStates();
@@ -395,6 +437,7 @@ void ReviewArea::createActions()
         m_toolBar->addAction(a);
     m_toolBar->addSeparator();
     m_toolBar->addAction(m_refreshAction);
+    m_toolBar->addAction(m_openCommitAction);
     // Toolbar buttons show each action's key next to a short name (menus show
     // the full name and the key in their shortcut column).
     const QList<QPair<QAction *, QString>> labels {
@@ -403,7 +446,7 @@ void ReviewArea::createActions()
         {m_acceptFileAction, tr("File ✓ ⇧A")}, {m_rejectFileAction, tr("File ✗ ⇧R")},
         {m_sideBySideAction, tr("Split S")},   {m_previewAction, tr("Preview P")},
         {m_provenanceAction, tr("Why I")},     {m_refreshAction, tr("Refresh")},
-        {m_applyAction, tr("Apply Ctrl+↵")}};
+        {m_applyAction, tr("Apply Ctrl+↵")},   {m_openCommitAction, tr("Commit… ⇧^O")}};
     for (const auto &label : labels)
         label.first->setIconText(label.second);
 }
@@ -412,7 +455,7 @@ QList<QAction *> ReviewArea::reviewActions() const
 {
     return {m_prevAction,       m_nextAction,       m_acceptAction,     m_rejectAction,
             m_acceptFileAction, m_rejectFileAction, m_sideBySideAction, m_previewAction,
-            m_provenanceAction, m_refreshAction,    m_applyAction};
+            m_provenanceAction, m_refreshAction,    m_applyAction,      m_openCommitAction};
 }
 
 void ReviewArea::setProject(const QString &projectDir)
@@ -430,6 +473,12 @@ void ReviewArea::clear()
     m_provenance->clear(QString());
     m_fileHeader->clear();
     showBanner({}, -1);
+    // A commit opened belongs to the project that was open.
+    const QSignalBlocker quiet(m_changesList);
+    m_changesList->clearSelection();
+    m_changesList->setCurrentRow(-1);
+    while (m_changesList->count() > 1)
+        delete m_changesList->takeItem(1);
 }
 
 void ReviewArea::selectRun(const QString &runId)
@@ -449,6 +498,74 @@ void ReviewArea::refresh()
 {
     m_wantedRun = m_session->runId();
     m_session->refreshRuns();
+    if (m_session->isReadOnly())
+        openSelectedChange(); // local edits change under the user's hands
+}
+
+void ReviewArea::openLocalChanges()
+{
+    {
+        const QSignalBlocker quiet(m_changesList);
+        m_changesList->setCurrentRow(0);
+        m_changesList->item(0)->setSelected(true);
+    }
+    openSelectedChange(); // also when already selected: read it again
+}
+
+void ReviewArea::openCommit(const QString &commit)
+{
+    const QString wanted = commit.trimmed();
+    if (wanted.isEmpty())
+        return;
+    if (m_changesList->count() < 2)
+        new QListWidgetItem(m_changesList);
+    QListWidgetItem *item = m_changesList->item(1);
+    item->setText(tr("Commit %1").arg(wanted));
+    item->setToolTip(tr("A commit of the history against its first parent (read-only)"));
+    item->setData(CommitRole, wanted);
+    {
+        const QSignalBlocker quiet(m_changesList);
+        m_changesList->setCurrentRow(1);
+        item->setSelected(true);
+    }
+    openSelectedChange();
+}
+
+void ReviewArea::promptOpenCommit()
+{
+    if (m_session->projectDir().isEmpty())
+        return;
+    bool ok = false;
+    const QString commit = QInputDialog::getText(
+        this, tr("Open commit"), tr("Commit id, abbreviated id or ref (e.g. HEAD~2):"),
+        QLineEdit::Normal, m_session->commitRequested(), &ok);
+    if (ok)
+        openCommit(commit);
+}
+
+void ReviewArea::openSelectedChange()
+{
+    const QList<QListWidgetItem *> selected = m_changesList->selectedItems();
+    if (selected.isEmpty() || m_session->projectDir().isEmpty())
+        return;
+    const QListWidgetItem *item = selected.first();
+    const QString commit = item->data(CommitRole).toString();
+    // The run list lets go, so selecting the same run again reopens it.
+    m_wantedRun.clear();
+    m_runList->selectionModel()->clearCurrentIndex();
+    m_runList->clearSelection();
+    m_currentPath.clear();
+    showBanner({}, -1);
+    m_fileHeader->clear();
+    if (commit.isEmpty()) {
+        m_diff->showMessage(tr("Reading the uncommitted changes…"));
+        m_session->openWorkTree();
+    } else {
+        m_diff->showMessage(tr("Reading commit %1…").arg(commit));
+        m_session->openCommit(commit);
+    }
+    updateProvenance();
+    updateActions();
 }
 
 void ReviewArea::openSelectedRun()
@@ -456,6 +573,10 @@ void ReviewArea::openSelectedRun()
     const QString runId = m_runList->currentIndex().data(PendingRunModel::RunIdRole).toString();
     if (runId.isEmpty() || runId == m_session->runId())
         return;
+    {
+        const QSignalBlocker quiet(m_changesList);
+        m_changesList->clearSelection();
+    }
     m_currentPath.clear();
     showBanner({}, -1);
     m_diff->showMessage(tr("Reading run %1…").arg(runId));
@@ -500,9 +621,10 @@ void ReviewArea::updateDecisionStates()
     QList<std::optional<bool>> states(m_diff->hunkCount());
     QList<bool> refused(m_diff->hunkCount(), false);
     QString summary;
+    const bool readOnly = m_session->isReadOnly();
     if (row >= 0 && m_session->isLoaded()) {
         const ReviewFile &file = m_session->files().at(row);
-        for (int i = 0; i < file.hunks.size() && i < states.size(); ++i) {
+        for (int i = 0; i < file.hunks.size() && i < states.size() && !readOnly; ++i) {
             states[i] = file.hunks.at(i).accepted;
             refused[i] = file.hunks.at(i).previouslyRejected;
         }
@@ -514,7 +636,7 @@ void ReviewArea::updateDecisionStates()
                       .arg(file.diff.additions())
                       .arg(file.diff.deletions())
                       .arg(file.hunks.size())
-                      .arg(m_fileModel->decisionOf(row));
+                      .arg(readOnly ? tr("read-only") : m_fileModel->decisionOf(row));
     } else {
         summary = m_currentPath;
     }
@@ -528,11 +650,25 @@ void ReviewArea::updateDecisionStates()
                                    ? QString()
                                    : QStringLiteral("• ") + meaning.join(QStringLiteral("\n• ")));
     m_semanticSummary->setVisible(!meaning.isEmpty());
-    m_diff->setHunkStates(states, refused, m_session->isLoaded());
+    m_diff->setReadOnly(readOnly);
+    m_diff->setHunkStates(states, refused, m_session->isLoaded() && !readOnly);
 }
 
 void ReviewArea::updateProvenance()
 {
+    // Only ingest runs record who wrote a hunk and why.
+    if (m_session->source() == ReviewSession::Source::WorkTree) {
+        m_provenance->clear(tr("Local edits have no provenance: they were made in the project "
+                               "folder, not by an ingest run. Nothing here can be accepted or "
+                               "rejected; commit them with git."));
+        return;
+    }
+    if (m_session->source() == ReviewSession::Source::Commit) {
+        m_provenance->clear(tr("A commit of the history has no provenance here: only runs "
+                               "waiting for review keep the tool call behind each hunk. This "
+                               "view is read-only."));
+        return;
+    }
     const int row = m_session->indexOf(m_currentPath);
     if (row < 0) {
         m_provenance->clear(tr("Select a hunk to see who wrote it and why."));
@@ -561,7 +697,8 @@ void ReviewArea::updatePreview()
 
 void ReviewArea::updateActions()
 {
-    const bool loaded = m_session->isLoaded();
+    // Local changes and commits are read, never decided or applied.
+    const bool loaded = m_session->isLoaded() && !m_session->isReadOnly();
     const bool hasDiff = m_diff->hunkCount() > 0;
     m_prevAction->setEnabled(!m_currentPath.isEmpty());
     m_nextAction->setEnabled(!m_currentPath.isEmpty());
@@ -571,6 +708,8 @@ void ReviewArea::updateActions()
     m_rejectFileAction->setEnabled(loaded && !m_currentPath.isEmpty());
     m_applyAction->setEnabled(loaded);
     m_refreshAction->setEnabled(!m_session->projectDir().isEmpty());
+    m_openCommitAction->setEnabled(!m_session->projectDir().isEmpty());
+    m_changesList->setEnabled(!m_session->projectDir().isEmpty());
     if (loaded) {
         const int open = m_session->undecidedCount();
         m_applyAction->setToolTip(open == 0
@@ -619,7 +758,7 @@ void ReviewArea::previousHunk()
 
 void ReviewArea::decideCurrent(bool accept, bool wholeFile)
 {
-    if (!m_session->isLoaded() || m_currentPath.isEmpty())
+    if (!m_session->isLoaded() || m_session->isReadOnly() || m_currentPath.isEmpty())
         return;
     if (wholeFile) {
         m_session->decide(m_currentPath, -1, accept);
@@ -655,7 +794,7 @@ void ReviewArea::rejectFile()
 
 void ReviewArea::apply()
 {
-    if (!m_session->isLoaded())
+    if (!m_session->isLoaded() || m_session->isReadOnly())
         return;
     showBanner(tr("Applying the accepted changes of %1…").arg(m_session->runId()),
                int(ReadinessState::Skipped));

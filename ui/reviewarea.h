@@ -5,6 +5,7 @@
 class QAction;
 class QLabel;
 class QListView;
+class QListWidget;
 class QSplitter;
 class QTextBrowser;
 class QToolBar;
@@ -23,7 +24,9 @@ class ReviewSession;
 // preview for wiki pages), and the provenance of the current hunk on the
 // right. Keyboard review: J/K (Alt+Down/Up) move between hunks across files,
 // A/R decide the current hunk, Shift+A/Shift+R the whole file, Ctrl+Enter
-// lands the accepted parts; every action is also on the toolbar.
+// lands the accepted parts; every action is also on the toolbar. The same
+// view shows, read-only, the uncommitted edits ("Local changes") and any
+// commit of the history (Open commit…, Ctrl+Shift+O).
 class ReviewArea : public QWidget
 {
     Q_OBJECT
@@ -42,6 +45,8 @@ public:
     ReviewFileModel *fileModel() const { return m_fileModel; }
     PendingRunModel *runModel() const { return m_runModel; }
     QListView *runList() const { return m_runList; }
+    // "Local changes" and the commit last opened: read-only reviews.
+    QListWidget *changesList() const { return m_changesList; }
     QListView *fileList() const { return m_fileList; }
     DiffView *diffView() const { return m_diff; }
     ProvenancePanel *provenancePanel() const { return m_provenance; }
@@ -62,6 +67,10 @@ public Q_SLOTS:
     void rejectFile();
     void apply();
     void refresh();
+    // Read-only: the uncommitted edits, or a commit against its first parent.
+    void openLocalChanges();
+    void openCommit(const QString &commit);
+    void promptOpenCommit(); // asks for the commit, then openCommit
 
 Q_SIGNALS:
     void runsShown(); // the pending-run list is on screen
@@ -72,6 +81,7 @@ Q_SIGNALS:
 private:
     void createActions();
     void openSelectedRun();
+    void openSelectedChange();
     void selectFileRow(int row, int hunk);
     void showCurrentDiff();
     void updateDecisionStates();
@@ -89,6 +99,7 @@ private:
     QLabel *m_fileHeader;
     QLabel *m_semanticSummary;
     QListView *m_runList;
+    QListWidget *m_changesList;
     QListView *m_fileList;
     DiffView *m_diff;
     QTextBrowser *m_preview;
@@ -111,6 +122,7 @@ private:
     QAction *m_previewAction = nullptr;
     QAction *m_provenanceAction = nullptr;
     QAction *m_refreshAction = nullptr;
+    QAction *m_openCommitAction = nullptr;
 };
 
 } // namespace ktx

@@ -113,8 +113,12 @@ int main(int argc, char *argv[])
         QStringLiteral("side-by-side"),
         QCoreApplication::translate("main", "Show diffs in the Review area side by side."));
     sideBySideOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption localChangesOption(
+        QStringLiteral("local-changes"),
+        QCoreApplication::translate("main", "Show the uncommitted edits in the Review area."));
+    localChangesOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({projectDirOption, paletteOption, wizardOption, wizardPageOption, areaOption,
-                       runOption, screenshotOption, sideBySideOption});
+                       runOption, screenshotOption, sideBySideOption, localChangesOption});
     parser.process(app);
 
     const auto scheme = ktx::ColorScheme::fromName(parser.value(paletteOption));
@@ -237,7 +241,9 @@ int main(int argc, char *argv[])
         window.showArea(ktx::MainWindow::ReviewRunsArea);
         ktx::ReviewArea *review = window.reviewArea();
         review->setSideBySide(parser.isSet(sideBySideOption));
-        if (parser.isSet(runOption))
+        if (parser.isSet(localChangesOption))
+            review->openLocalChanges();
+        else if (parser.isSet(runOption))
             review->selectRun(parser.value(runOption));
         if (parser.isSet(screenshotOption)) {
             const QString path = parser.value(screenshotOption);

@@ -3,6 +3,8 @@
 // Ctrl+Return), and check that the landed commit holds exactly the accepted
 // hunks, the rejected one is remembered and shown on a later run proposing it
 // again, an apply with undecided hunks changes nothing, and git fsck is clean.
+// The same view shows uncommitted edits and any commit read-only: files and
+// hunks, no decisions, no apply.
 #include "models/pendingrunmodel.h"
 #include "models/reviewfilemodel.h"
 #include "models/reviewsession.h"
@@ -17,6 +19,7 @@
 #include "ui/reviewarea.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QLabel>
 #include <QListView>
 #include <QListWidget>
@@ -26,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QToolButton>
 
 using namespace ktx;
 using ktx::test::ReviewFixture;
@@ -351,6 +355,168 @@ private Q_SLOTS:
                  QStringLiteral("rejected"));
         QCOMPARE(reopened.fileModel()->index(0).data(ReviewFileModel::DecisionRole).toString(),
                  QStringLiteral("undecided"));
+    }
+
+    // Nothing of a read-only view can be decided or applied: the keys, the
+    // check boxes and the session's own entry points all leave it alone.
+    static void verifyUndecidable(ReviewArea &area)
+    {
+        QVERIFY(area.session()->isReadOnly());
+        QVERIFY(area.diffView()->isReadOnly());
+        // The hunk bars on screen offer no Accept/Reject buttons.
+        int bars = 0;
+        for (QWidget *bar : area.diffView()->findChildren<QWidget *>(QStringLiteral("hunkBar"))) {
+            if (!bar->isVisibleTo(area.diffView()))
+                continue;
+            ++bars;
+            for (QToolButton *button : bar->findChildren<QToolButton *>())
+                QVERIFY(!button->isEnabled() && !button->isVisibleTo(bar));
+        }
+        QVERIFY(bars > 0);
+        for (const char *name :
+             {"acceptHunk", "rejectHunk", "acceptFile", "rejectFile", "applyReview"}) {
+            auto *action = area.findChild<QAction *>(QLatin1String(name));
+            QVERIFY(action);
+            QVERIFY2(!action->isEnabled(), name);
+        }
+        QSignalSpy changed(area.session(), &ReviewSession::decisionsChanged);
+        QSignalSpy applied(area.session(), &ReviewSession::applyFinished);
+        area.fileList()->setFocus();
+        key(area, Qt::Key_A);
+        key(area, Qt::Key_R);
+        key(area, Qt::Key_A, Qt::ShiftModifier);
+        key(area, Qt::Key_Return, Qt::ControlModifier);
+        area.acceptHunk();
+        area.rejectFile();
+        area.apply();
+        area.session()->decide(area.currentPath(), 0, true);
+        area.session()->apply();
+        const QModelIndex first = area.fileModel()->index(0);
+        QVERIFY(!(area.fileModel()->flags(first) & Qt::ItemIsUserCheckable));
+        QVERIFY(!first.data(Qt::CheckStateRole).isValid());
+        QVERIFY(!area.fileModel()->setData(first, Qt::Checked, Qt::CheckStateRole));
+        QTest::qWait(200); // anything queued would have run by now
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(applied.count(), 0);
+        for (const ReviewFile &file : area.session()->files()) {
+            QVERIFY(!file.accepted);
+            for (const ReviewHunk &h : file.hunks)
+                QVERIFY(!h.accepted);
+        }
+    }
+
+    void localChangesAreShownReadOnly()
+    {
+        ReviewFixture fixture;
+        const QString dir = newProject(fixture);
+        QVERIFY2(!dir.isEmpty(), qPrintable(fixture.error));
+        ReviewArea area;
+        area.show();
+        QVERIFY(openArea(area, dir));
+        QCOMPARE(area.changesList()->count(), 1);
+        QCOMPARE(area.changesList()->item(0)->text(), QStringLiteral("Local changes"));
+
+        // A hand edit of a semantic-layer file and a new, untracked one.
+        QByteArray edited = ordersBase();
+        edited.replace("grain: [order_id]\n", "grain: [order_id, line_id]\n");
+        QVERIFY(ReviewFixture::writeFile(dir + QLatin1Char('/') + OrdersPath, edited));
+        const QString added = QStringLiteral("semantic-layer/warehouse/customers.yaml");
+        QVERIFY(ReviewFixture::writeFile(dir + QLatin1Char('/') + added,
+                                         "name: customers\ntable: public.customers\n"));
+
+        QSignalSpy ready(&area, &ReviewArea::reviewReady);
+        area.openLocalChanges();
+        QVERIFY(ready.wait(20000));
+        QCOMPARE(area.session()->source(), ReviewSession::Source::WorkTree);
+        QVERIFY(!area.runList()->currentIndex().isValid());
+        QCOMPARE(area.fileModel()->rowCount(), 2);
+        QStringList paths;
+        for (int i = 0; i < 2; ++i)
+            paths << area.fileModel()->index(i).data(ReviewFileModel::PathRole).toString();
+        QCOMPARE(paths, QStringList({added, OrdersPath}));
+        QCOMPARE(area.fileModel()->index(0).data(ReviewFileModel::StatusRole).toString(),
+                 QStringLiteral("added"));
+        QCOMPARE(area.fileModel()->index(1).data(ReviewFileModel::StatusRole).toString(),
+                 QStringLiteral("modified"));
+
+        area.fileList()->setCurrentIndex(area.fileModel()->index(1));
+        QTRY_COMPARE_WITH_TIMEOUT(area.currentPath(), OrdersPath, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(area.diffView()->hunkCount(), 1, 10000);
+        const ReviewFile &file = area.session()->files().at(1);
+        QCOMPARE(file.hunks.size(), 1);
+        QVERIFY(file.hunks.at(0).hunk.changeText().contains("line_id"));
+        QCOMPARE(file.diff.additions(), 1);
+        QCOMPARE(file.diff.deletions(), 1);
+        QVERIFY(
+            area.provenancePanel()->unitLabel()->text().contains(QStringLiteral("no provenance")));
+        QVERIFY(area.provenancePanel()->evidenceList()->count() == 0);
+        verifyUndecidable(area);
+        // Nothing was written: the edit is still only in the work tree (the
+        // helper trims the leading blank of " M").
+        QCOMPARE(git(dir, {QStringLiteral("status"), QStringLiteral("--porcelain")}),
+                 QStringLiteral("M %1\n?? %2").arg(OrdersPath, added));
+
+        // Back to the run: it opens again, decidable.
+        QSignalSpy runReady(&area, &ReviewArea::reviewReady);
+        area.runList()->setCurrentIndex(area.runModel()->index(0));
+        QVERIFY(runReady.wait(20000));
+        QCOMPARE(area.session()->source(), ReviewSession::Source::Run);
+        QVERIFY(area.changesList()->selectedItems().isEmpty());
+        QCOMPARE(area.fileModel()->rowCount(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            area.findChild<QAction *>(QStringLiteral("applyReview"))->isEnabled(), 10000);
+    }
+
+    void openCommitShowsItsFilesReadOnly()
+    {
+        ReviewFixture fixture;
+        const QString dir = newProject(fixture);
+        QVERIFY2(!dir.isEmpty(), qPrintable(fixture.error));
+        ReviewArea area;
+        area.show();
+        QVERIFY(openArea(area, dir));
+        auto *action = area.findChild<QAction *>(QStringLiteral("openCommit"));
+        QVERIFY(action);
+        QVERIFY(area.reviewActions().contains(action));
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+        QVERIFY(action->isEnabled());
+
+        QSignalSpy ready(&area, &ReviewArea::reviewReady);
+        area.openCommit(QStringLiteral("HEAD"));
+        QVERIFY(ready.wait(20000));
+        QCOMPARE(area.session()->source(), ReviewSession::Source::Commit);
+        QCOMPARE(area.changesList()->currentRow(), 1);
+        QVERIFY(area.changesList()->item(1)->text().contains(fixture.baseCommit.left(12)));
+        QStringList expected = git(dir,
+                                   {QStringLiteral("show"), QStringLiteral("--name-only"),
+                                    QStringLiteral("--format="), QStringLiteral("HEAD")})
+                                   .split(QLatin1Char('\n'));
+        expected.sort();
+        QStringList paths;
+        for (int i = 0; i < area.fileModel()->rowCount(); ++i) {
+            paths << area.fileModel()->index(i).data(ReviewFileModel::PathRole).toString();
+            QCOMPARE(area.fileModel()->index(i).data(ReviewFileModel::StatusRole).toString(),
+                     QStringLiteral("added"));
+        }
+        paths.sort();
+        QCOMPARE(paths, expected);
+        QVERIFY(paths.contains(OrdersPath));
+        QTRY_VERIFY_WITH_TIMEOUT(area.diffView()->hunkCount() > 0, 10000);
+        QVERIFY(
+            area.provenancePanel()->unitLabel()->text().contains(QStringLiteral("no provenance")));
+        verifyUndecidable(area);
+        QCOMPARE(git(dir, {QStringLiteral("rev-parse"), QStringLiteral("HEAD")}),
+                 fixture.baseCommit);
+
+        // An unknown ref: the runtime's message in the banner, no files.
+        QSignalSpy failed(area.session(), &ReviewSession::openFailed);
+        area.openCommit(QStringLiteral("no-such-ref"));
+        QVERIFY(failed.wait(20000));
+        QVERIFY(area.banner()->isVisible());
+        QCOMPARE(area.banner()->text(), failed.first().first().toString());
+        QVERIFY(!area.banner()->text().isEmpty());
+        QCOMPARE(area.fileModel()->rowCount(), 0);
+        QVERIFY(!area.findChild<QAction *>(QStringLiteral("applyReview"))->isEnabled());
     }
 };
 
