@@ -813,49 +813,6 @@ QHash<QString, SemanticSource> manifestTables(const QMap<QString, QByteArray> &b
     return tables;
 }
 
-// ktx reads an unqualified name in a measure that is also a measure of the
-// source as a reference to that measure; MetricFlow and LookML routinely name
-// a measure after its column (`revenue: SUM(revenue)`), so in an aggregate such
-// a column is written qualified (`SUM(orders.revenue)`) to stay a column.
-QString qualifyMeasureNames(const QString &expr, const QString &source,
-                            const QSet<QString> &measureNames)
-{
-    QString out;
-    qsizetype i = 0;
-    const qsizetype n = expr.size();
-    while (i < n) {
-        const QChar c = expr.at(i);
-        if (c == QLatin1Char('\'')) {
-            const qsizetype end = expr.indexOf(QLatin1Char('\''), i + 1);
-            const qsizetype stop = end < 0 ? n : end + 1;
-            out += expr.mid(i, stop - i);
-            i = stop;
-            continue;
-        }
-        if (c.isLetter() || c == QLatin1Char('_')) {
-            qsizetype j = i;
-            while (j < n && (expr.at(j).isLetterOrNumber() || expr.at(j) == QLatin1Char('_')))
-                ++j;
-            const QString word = expr.mid(i, j - i);
-            qsizetype k = j;
-            while (k < n && expr.at(k).isSpace())
-                ++k;
-            const bool qualified = i > 0 && expr.at(i - 1) == QLatin1Char('.');
-            const bool callOrQualifier
-                = k < n && (expr.at(k) == QLatin1Char('(') || expr.at(k) == QLatin1Char('.'));
-            if (!qualified && !callOrQualifier && measureNames.contains(word))
-                out += source + QLatin1Char('.') + word;
-            else
-                out += word;
-            i = j;
-            continue;
-        }
-        out += c;
-        ++i;
-    }
-    return out;
-}
-
 YamlValue descriptions(const QString &text)
 {
     YamlValue d = YamlValue::mapping();
@@ -1015,10 +972,12 @@ MetricFlowSourceParser::extract(const ContextSourceInput &input) const
             v.insert(QStringLiteral("name"), YamlValue::string(x.name));
             v.insert(QStringLiteral("expr"),
                      YamlValue::string(x.derived ? x.expr
-                                                 : qualifyMeasureNames(x.expr, m->name, others)));
+                                                 : SourceYamlMerge::qualifyMeasureNames(
+                                                     x.expr, m->name, others)));
             if (!x.filter.isEmpty())
                 v.insert(QStringLiteral("filter"),
-                         YamlValue::string(qualifyMeasureNames(x.filter, m->name, others)));
+                         YamlValue::string(
+                             SourceYamlMerge::qualifyMeasureNames(x.filter, m->name, others)));
             if (!x.description.isEmpty())
                 v.insert(QStringLiteral("description"), YamlValue::string(x.description));
             measureList.append(v);

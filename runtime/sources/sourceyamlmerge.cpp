@@ -88,6 +88,45 @@ QString SourceYamlMerge::joinKey(const YamlValue &v)
         + (alias ? alias->scalarText() : QString());
 }
 
+QString SourceYamlMerge::qualifyMeasureNames(const QString &expr, const QString &source,
+                                             const QSet<QString> &measureNames)
+{
+    QString out;
+    qsizetype i = 0;
+    const qsizetype n = expr.size();
+    while (i < n) {
+        const QChar c = expr.at(i);
+        if (c == QLatin1Char('\'')) {
+            const qsizetype end = expr.indexOf(QLatin1Char('\''), i + 1);
+            const qsizetype stop = end < 0 ? n : end + 1;
+            out += expr.mid(i, stop - i);
+            i = stop;
+            continue;
+        }
+        if (c.isLetter() || c == QLatin1Char('_')) {
+            qsizetype j = i;
+            while (j < n && (expr.at(j).isLetterOrNumber() || expr.at(j) == QLatin1Char('_')))
+                ++j;
+            const QString word = expr.mid(i, j - i);
+            qsizetype k = j;
+            while (k < n && expr.at(k).isSpace())
+                ++k;
+            const bool qualified = i > 0 && expr.at(i - 1) == QLatin1Char('.');
+            const bool callOrQualifier
+                = k < n && (expr.at(k) == QLatin1Char('(') || expr.at(k) == QLatin1Char('.'));
+            if (!qualified && !callOrQualifier && measureNames.contains(word))
+                out += source + QLatin1Char('.') + word;
+            else
+                out += word;
+            i = j;
+            continue;
+        }
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
 QString SourceYamlMerge::existingSourceFile(const QMap<QString, QByteArray> &files,
                                             const QString &folder, const QString &source)
 {

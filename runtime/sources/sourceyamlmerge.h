@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMap>
+#include <QSet>
 #include <QString>
 
 #include <functional>
@@ -30,6 +31,13 @@ QString joinKey(const YamlValue &join); // `to` + `alias`
 // The path of the file in `folder` (outside _schema/) that declares `source`, or empty.
 QString existingSourceFile(const QMap<QString, QByteArray> &files, const QString &folder,
                            const QString &source);
+
+// ktx reads an unqualified name in a measure that is also a measure of the
+// source as a reference to that measure; MetricFlow and LookML routinely name a
+// measure after its column (`revenue: SUM(revenue)`), so such a column is
+// written qualified (`SUM(orders.revenue)`) to stay a column.
+QString qualifyMeasureNames(const QString &expr, const QString &source,
+                            const QSet<QString> &measureNames);
 
 } // namespace SourceYamlMerge
 
