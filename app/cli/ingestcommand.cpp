@@ -8,6 +8,7 @@
 #include "ingest/queryhistoryingest.h"
 #include "ingest/structuralingest.h"
 #include "ingest/textmemoryingest.h"
+#include "ingest/textmemoryverbatim.h"
 #include "llm/llmsettings.h"
 #include "project/configloader.h"
 #include "project/projectlocator.h"
@@ -38,7 +39,7 @@ QString diffText(const StructuralIngestResult &r)
 // through the enriched pipeline, in the order given.
 int captureText(CliContext &context, const ProjectLocator::Resolution &where,
                 const ProjectConfig &config, const QStringList &texts, const QStringList &files,
-                const QString &connectionId, bool failFast)
+                const QString &connectionId, bool failFast, bool verbatim)
 {
     if (!connectionId.isEmpty() && !config.connection(connectionId))
         return context.fail(
@@ -76,64 +77,107 @@ int captureText(CliContext &context, const ProjectLocator::Resolution &where,
             return context.fail(QStringLiteral("usage"),
                                 QStringLiteral("Text item \"%1\" is empty.").arg(note.label),
                                 QStringLiteral("Pass the text to remember."), ExitUsage);
-    auto llm = TextMemoryIngest::llmFor(config, where.dir);
-    if (!llm.ok())
-        return context.fail(llm.error().code, llm.error().message, llm.error().hint);
-
     QElapsedTimer timer;
     timer.start();
     QJsonArray results;
     QStringList failedItems;
-    for (const TextMemoryAdapter::Note &note : std::as_const(notes)) {
-        TextMemoryIngest::Request request;
-        request.projectDir = where.dir;
-        request.config = config;
-        request.llm = *llm;
-        request.connectionId = connectionId;
-        request.note = note;
-        request.appVersion = QCoreApplication::applicationVersion();
-        if (!context.json) {
-            context.err() << "Capturing " << note.label << "…\n" << Qt::flush;
-            request.listener = [&context](const IngestEvent &e) {
-                if (e.type == IngestEvent::Type::PhaseChanged)
-                    context.err() << "  " << e.data.value(QStringLiteral("phase")).toString()
-                                  << "…\n"
-                                  << Qt::flush;
-            };
+    // With no model (or --verbatim) each note is stored as written, as its own page.
+    const bool noModel
+        = config.llm.backend.isEmpty() || config.llm.backend == QLatin1String("none");
+    if (verbatim || noModel) {
+        if (!verbatim && !context.json)
+            context.err() << "No model is configured (llm.provider.backend: none): each note is "
+                             "stored verbatim as its own wiki page.\n"
+                          << Qt::flush;
+        for (const TextMemoryAdapter::Note &note : std::as_const(notes)) {
+            auto stored = TextMemoryVerbatim::capture(where.dir, config, note, connectionId);
+            const QJsonObject captured {
+                {QStringLiteral("wiki"), stored ? QJsonArray {stored->key} : QJsonArray {}},
+                {QStringLiteral("sl"), QJsonArray {}},
+                {QStringLiteral("xrefs"), QJsonArray {}}};
+            results.append(QJsonObject {
+                {QStringLiteral("label"), note.label},
+                {QStringLiteral("runId"), QJsonValue()},
+                {QStringLiteral("status"),
+                 stored ? QStringLiteral("done") : QStringLiteral("error")},
+                {QStringLiteral("verbatim"), true},
+                {QStringLiteral("captured"), captured},
+                {QStringLiteral("commitHash"),
+                 stored && !stored->commitHash.isEmpty() ? QJsonValue(stored->commitHash)
+                                                         : QJsonValue()},
+                {QStringLiteral("error"),
+                 stored ? QJsonValue() : QJsonValue(stored.error().toText())}});
+            if (!stored) {
+                failedItems << QStringLiteral("%1: %2").arg(note.label, stored.error().toText());
+                if (!context.json)
+                    context.out() << note.label << ": error, " << stored.error().message << "\n";
+                if (failFast)
+                    break;
+                continue;
+            }
+            if (!context.json)
+                context.out()
+                    << note.label << ": stored verbatim as " << stored->path
+                    << (stored->unchanged
+                            ? QStringLiteral(" (unchanged)")
+                            : QStringLiteral(" (commit %1)").arg(stored->commitHash.left(12)))
+                    << "\n";
         }
-        auto ran = TextMemoryIngest::run(request);
-        TextMemoryStatus status;
-        if (ran.ok()) {
-            status = TextMemoryIngest::statusOf(ran->record, ran->report.toJson(), where.dir);
-        } else {
-            status.status = QStringLiteral("error");
-            status.error = ran.error().toText();
-        }
-        results.append(QJsonObject {
-            {QStringLiteral("label"), note.label},
-            {QStringLiteral("runId"), status.runId},
-            {QStringLiteral("status"), status.status},
-            {QStringLiteral("captured"), status.capturedJson()},
-            {QStringLiteral("commitHash"),
-             status.commitHash.isEmpty() ? QJsonValue() : QJsonValue(status.commitHash)},
-            {QStringLiteral("error"),
-             status.error.isEmpty() ? QJsonValue() : QJsonValue(status.error)}});
-        if (!context.json) {
-            context.out() << note.label << ": " << status.status;
-            if (!status.wiki.isEmpty())
-                context.out() << ", wiki " << status.wiki.join(QStringLiteral(", "));
-            if (!status.sl.isEmpty())
-                context.out() << ", semantic layer " << status.sl.join(QStringLiteral(", "));
-            if (status.status == QLatin1String("done") && !status.signalDetected)
-                context.out() << ", nothing worth keeping";
-            if (!status.commitHash.isEmpty())
-                context.out() << " (commit " << status.commitHash.left(12) << ")";
-            context.out() << "\n";
-        }
-        if (status.status != QLatin1String("done")) {
-            failedItems << QStringLiteral("%1: %2").arg(note.label, status.error);
-            if (failFast)
-                break;
+    } else {
+        auto llm = TextMemoryIngest::llmFor(config, where.dir);
+        if (!llm.ok())
+            return context.fail(llm.error().code, llm.error().message, llm.error().hint);
+        for (const TextMemoryAdapter::Note &note : std::as_const(notes)) {
+            TextMemoryIngest::Request request;
+            request.projectDir = where.dir;
+            request.config = config;
+            request.llm = *llm;
+            request.connectionId = connectionId;
+            request.note = note;
+            request.appVersion = QCoreApplication::applicationVersion();
+            if (!context.json) {
+                context.err() << "Capturing " << note.label << "…\n" << Qt::flush;
+                request.listener = [&context](const IngestEvent &e) {
+                    if (e.type == IngestEvent::Type::PhaseChanged)
+                        context.err()
+                            << "  " << e.data.value(QStringLiteral("phase")).toString() << "…\n"
+                            << Qt::flush;
+                };
+            }
+            auto ran = TextMemoryIngest::run(request);
+            TextMemoryStatus status;
+            if (ran.ok()) {
+                status = TextMemoryIngest::statusOf(ran->record, ran->report.toJson(), where.dir);
+            } else {
+                status.status = QStringLiteral("error");
+                status.error = ran.error().toText();
+            }
+            results.append(QJsonObject {
+                {QStringLiteral("label"), note.label},
+                {QStringLiteral("runId"), status.runId},
+                {QStringLiteral("status"), status.status},
+                {QStringLiteral("captured"), status.capturedJson()},
+                {QStringLiteral("commitHash"),
+                 status.commitHash.isEmpty() ? QJsonValue() : QJsonValue(status.commitHash)},
+                {QStringLiteral("error"),
+                 status.error.isEmpty() ? QJsonValue() : QJsonValue(status.error)}});
+            if (!context.json) {
+                context.out() << note.label << ": " << status.status;
+                if (!status.wiki.isEmpty())
+                    context.out() << ", wiki " << status.wiki.join(QStringLiteral(", "));
+                if (!status.sl.isEmpty())
+                    context.out() << ", semantic layer " << status.sl.join(QStringLiteral(", "));
+                if (status.status == QLatin1String("done") && !status.signalDetected)
+                    context.out() << ", nothing worth keeping";
+                if (!status.commitHash.isEmpty())
+                    context.out() << " (commit " << status.commitHash.left(12) << ")";
+                context.out() << "\n";
+            }
+            if (status.status != QLatin1String("done")) {
+                failedItems << QStringLiteral("%1: %2").arg(note.label, status.error);
+                if (failFast)
+                    break;
+            }
         }
     }
     if (context.json) {
@@ -193,12 +237,18 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         QStringLiteral("connection-id"),
         QStringLiteral("Tag captured notes with a connection; allows semantic-layer edits."),
         QStringLiteral("id"));
+    const QCommandLineOption verbatimOption(
+        QStringLiteral("verbatim"),
+        QStringLiteral("Store each --text/--file note as written, as its own global wiki page "
+                       "(named by its file or leading heading); no model. The default when no "
+                       "model is configured."));
     const QCommandLineOption failFast(QStringLiteral("fail-fast"),
                                       QStringLiteral("Stop at the first failed text/file item."));
     parser.addOption(text);
     parser.addOption(file);
     parser.addOption(connectionIdOption);
     parser.addOption(failFast);
+    parser.addOption(verbatimOption);
     parser.addPositionalArgument(QStringLiteral("connectionId"),
                                  QStringLiteral("The connection to ingest."),
                                  QStringLiteral("[connectionId]"));
@@ -206,6 +256,9 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         return *exit;
     const QStringList positional = parser.positionalArguments();
     const bool capture = parser.isSet(text) || parser.isSet(file);
+    if (parser.isSet(verbatimOption) && !capture)
+        return context.fail(QStringLiteral("usage"),
+                            QStringLiteral("--verbatim requires --text or --file"), {}, ExitUsage);
     if (capture && !positional.isEmpty())
         return context.fail(QStringLiteral("usage"),
                             QStringLiteral("--text/--file does not accept a positional connection "
@@ -249,7 +302,8 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
     const ProjectConfig &config = loaded->config;
     if (capture)
         return captureText(context, where, config, parser.values(text), parser.values(file),
-                           parser.value(connectionIdOption), parser.isSet(failFast));
+                           parser.value(connectionIdOption), parser.isSet(failFast),
+                           parser.isSet(verbatimOption));
 
     QList<const ConnectionConfig *> targets;
     QList<const ConnectionConfig *> sourceTargets;

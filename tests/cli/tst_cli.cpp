@@ -306,6 +306,61 @@ ingest:
 
     // --query-history on a driver without query history: a warning, the schema
     // ingest still runs, exit 0.
+    // With no model, `ktx ingest --text/--file` stores each note as written, as
+    // its own global page, says so, and is idempotent; a clash loses nothing.
+    void verbatimCaptureWithoutModel()
+    {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath("p");
+        QCOMPARE(runKtx({"admin", "demo", project}).exitCode, 0);
+        const QString note = "# Shipping zones\n\nZone A is domestic. Zone B is the EU.\n";
+        const Run first = runKtx({"--project-dir", project, "ingest", "--text", note});
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        QVERIFY2(first.err.contains("stored verbatim"), first.err.constData());
+        QVERIFY(first.out.contains("wiki/global/shipping-zones.md"));
+        const QByteArray page = readAll(project + "/wiki/global/shipping-zones.md");
+        QVERIFY2(page.startsWith("---\nsummary: Shipping zones\n"), page.constData());
+        QVERIFY(page.endsWith(note.toUtf8()));
+        const auto head = [&] {
+            QProcess git;
+            git.setWorkingDirectory(project);
+            git.start("git", {"rev-parse", "HEAD"});
+            git.waitForFinished();
+            return git.readAllStandardOutput();
+        };
+        const QByteArray landed = head();
+
+        // Same body again: nothing changes.
+        const Run again = runKtx({"--project-dir", project, "ingest", "--text", note});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.out.contains("(unchanged)"));
+        QCOMPARE(head(), landed);
+
+        // A different body at the key, or no heading: an error each, nothing written.
+        const Run clash = runKtx({"--project-dir", project, "ingest", "--text",
+                                  "# Shipping zones\n\nSomething else.\n", "--json"});
+        QCOMPARE(clash.exitCode, 1);
+        QVERIFY(clash.out.contains("A different page already exists"));
+        const Run untitled
+            = runKtx({"--project-dir", project, "ingest", "--text", "no heading at all"});
+        QCOMPARE(untitled.exitCode, 1);
+        QVERIFY(untitled.out.contains("no leading Markdown heading"));
+        QCOMPARE(head(), landed);
+        QCOMPARE(readAll(project + "/wiki/global/shipping-zones.md"), page);
+
+        // A file: named by its file name; --connection-id sets `connections`.
+        writeFile(tmp.filePath("fiscal-year.md"), "The fiscal year starts in February.\n");
+        const Run file
+            = runKtx({"--project-dir", project, "ingest", "--file", tmp.filePath("fiscal-year.md"),
+                      "--connection-id", "demo_warehouse", "--json"});
+        QVERIFY2(file.exitCode == 0, file.out.constData());
+        const QByteArray fy = readAll(project + "/wiki/global/fiscal-year.md");
+        QVERIFY2(fy.contains("summary: The fiscal year starts in February.")
+                     && fy.contains("connections:\n  - demo_warehouse"),
+                 fy.constData());
+        QCOMPARE(runKtx({"--project-dir", project, "ingest", "--verbatim"}).exitCode, 2);
+    }
+
     void queryHistoryUnsupportedDriver()
     {
         QTemporaryDir tmp;
