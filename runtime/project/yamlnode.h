@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonValue>
 #include <QString>
 #include <QStringView>
 
@@ -44,6 +45,10 @@ struct YamlNode
 
     const YamlNode *find(QStringView key) const;
     const YamlEntry *findEntry(QStringView key) const;
+
+    // As JSON, by YAML 1.2's core schema: plain scalars become null, booleans
+    // and numbers (integers beyond 2^53 stay text), quoted ones strings.
+    QJsonValue toJson() const;
 };
 
 struct YamlEntry

@@ -17,21 +17,7 @@ QJsonObject fileJson(const ReviewFile &file)
     QJsonArray hunks;
     for (int i = 0; i < file.hunks.size(); ++i) {
         const DiffHunk &h = file.hunks.at(i).hunk;
-        QJsonArray lines;
-        for (const DiffLine &l : h.lines) {
-            QString text = QString::fromUtf8(l.text);
-            if (text.endsWith(QLatin1Char('\n')))
-                text.chop(1);
-            lines.append(
-                QJsonObject {{QStringLiteral("kind"),
-                              l.kind == DiffLine::Kind::Added
-                                  ? QStringLiteral("+")
-                                  : (l.kind == DiffLine::Kind::Removed ? QStringLiteral("-")
-                                                                       : QStringLiteral(" "))},
-                             {QStringLiteral("oldLine"), l.oldLine},
-                             {QStringLiteral("newLine"), l.newLine},
-                             {QStringLiteral("text"), text}});
-        }
+        const QJsonArray lines = RunReview::linesJson(h);
         hunks.append(QJsonObject {{QStringLiteral("hunk"), i + 1},
                                   {QStringLiteral("header"), h.header},
                                   {QStringLiteral("lines"), lines}});

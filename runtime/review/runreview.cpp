@@ -418,6 +418,25 @@ Result<void> RunReview::decide(const ReviewDecision &decision)
     return {};
 }
 
+QJsonArray RunReview::linesJson(const DiffHunk &hunk)
+{
+    QJsonArray lines;
+    for (const DiffLine &l : hunk.lines) {
+        QString text = QString::fromUtf8(l.text);
+        if (text.endsWith(QLatin1Char('\n')))
+            text.chop(1);
+        lines.append(QJsonObject {
+            {QStringLiteral("kind"),
+             l.kind == DiffLine::Kind::Added
+                 ? QStringLiteral("+")
+                 : (l.kind == DiffLine::Kind::Removed ? QStringLiteral("-") : QStringLiteral(" "))},
+            {QStringLiteral("oldLine"), l.oldLine},
+            {QStringLiteral("newLine"), l.newLine},
+            {QStringLiteral("text"), text}});
+    }
+    return lines;
+}
+
 QJsonObject RunReview::toJson() const
 {
     QJsonArray files;
@@ -426,21 +445,7 @@ QJsonObject RunReview::toJson() const
         QJsonArray hunks;
         for (int i = 0; i < file.hunks.size(); ++i) {
             const ReviewHunk &h = file.hunks.at(i);
-            QJsonArray lines;
-            for (const DiffLine &l : h.hunk.lines) {
-                QString text = QString::fromUtf8(l.text);
-                if (text.endsWith(QLatin1Char('\n')))
-                    text.chop(1);
-                lines.append(
-                    QJsonObject {{QStringLiteral("kind"),
-                                  l.kind == DiffLine::Kind::Added
-                                      ? QStringLiteral("+")
-                                      : (l.kind == DiffLine::Kind::Removed ? QStringLiteral("-")
-                                                                           : QStringLiteral(" "))},
-                                 {QStringLiteral("oldLine"), l.oldLine},
-                                 {QStringLiteral("newLine"), l.newLine},
-                                 {QStringLiteral("text"), text}});
-            }
+            const QJsonArray lines = linesJson(h.hunk);
             QJsonObject o {{QStringLiteral("hunk"), i + 1},
                            {QStringLiteral("header"), h.hunk.header},
                            {QStringLiteral("oldStart"), h.hunk.oldStart},

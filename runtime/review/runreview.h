@@ -69,6 +69,8 @@ public:
     // Hunks (1-based "path:n") with no decision.
     QStringList undecided() const;
     QJsonObject toJson() const;
+    // A hunk's lines as `ktx review show --json` prints them ({kind, oldLine, newLine, text}).
+    static QJsonArray linesJson(const DiffHunk &hunk);
 
     // Records a decision (path empty: the whole run; hunk -1: the whole file)
     // and updates the effective state.

@@ -53,52 +53,6 @@ int DbtProject::yamlFileCount() const
 
 namespace {
 
-// YAML 1.2 core schema for plain scalars; quoted scalars stay strings.
-QJsonValue scalarToJson(const YamlNode &node)
-{
-    if (node.scalarStyle != YamlNode::ScalarStyle::Plain)
-        return node.text;
-    if (node.isNull())
-        return QJsonValue::Null;
-    const QString &t = node.text;
-    if (t == QLatin1String("true") || t == QLatin1String("True") || t == QLatin1String("TRUE"))
-        return true;
-    if (t == QLatin1String("false") || t == QLatin1String("False") || t == QLatin1String("FALSE"))
-        return false;
-    static const QRegularExpression number(
-        QStringLiteral("^[-+]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"));
-    if (number.match(t).hasMatch()) {
-        bool ok = false;
-        const double v = t.toDouble(&ok);
-        if (ok && std::isfinite(v) && std::fabs(v) < 9007199254740992.0)
-            return v;
-    }
-    return t;
-}
-
-QJsonValue toJson(const YamlNode &node)
-{
-    switch (node.kind) {
-    case YamlNode::Kind::Scalar:
-        return scalarToJson(node);
-    case YamlNode::Kind::Alias:
-        return node.text;
-    case YamlNode::Kind::Sequence: {
-        QJsonArray array;
-        for (const YamlNode &item : node.items)
-            array.append(toJson(item));
-        return array;
-    }
-    case YamlNode::Kind::Mapping: {
-        QJsonObject object;
-        for (const YamlEntry &entry : node.entries)
-            object.insert(entry.key.text, toJson(entry.value));
-        return object;
-    }
-    }
-    return QJsonValue::Null;
-}
-
 QString scalar(const YamlNode *node)
 {
     return node && node->isScalar() && !node->isNull() ? node->text : QString();
@@ -146,13 +100,13 @@ std::optional<DbtTest> parseTest(const YamlNode &item, const QString &columnName
         const YamlNode *testName = item.find(u"test_name");
         if (testName) {
             fullName = scalar(testName);
-            test.kwargs = toJson(item).toObject();
+            test.kwargs = item.toJson().toObject();
             test.kwargs.remove(QStringLiteral("test_name"));
             test.kwargs.remove(QStringLiteral("name"));
         } else {
             const YamlEntry &first = item.entries.front();
             fullName = first.key.text;
-            test.kwargs = toJson(first.value).toObject();
+            test.kwargs = first.value.toJson().toObject();
         }
         // dbt 1.10 nests the arguments under `arguments:`.
         const QJsonObject arguments = test.kwargs.take(QStringLiteral("arguments")).toObject();
@@ -199,9 +153,9 @@ QList<DbtColumn> parseColumns(const YamlNode &owner, const QHash<QString, QStrin
         c.description = resolveDocs(scalar(item.find(u"description")), docs);
         c.dataType = scalar(item.find(u"data_type"));
         if (const YamlNode *tags = item.find(u"tags"))
-            c.tags = stringList(toJson(*tags));
+            c.tags = stringList(tags->toJson());
         if (const YamlNode *config = item.find(u"config"); config && config->find(u"tags"))
-            c.tags += stringList(toJson(*config->find(u"tags")));
+            c.tags += stringList(config->find(u"tags")->toJson());
         c.tests = parseTests(item, c.name);
         columns << c;
     }
@@ -233,7 +187,7 @@ void collectFolderConfig(const YamlNode &node, const QString &folder, QList<Fold
         const QString key = e.key.text;
         if (isConfigKey(key, e.value)) {
             here.config.insert(key.startsWith(QLatin1Char('+')) ? key.mid(1) : key,
-                               toJson(e.value));
+                               e.value.toJson());
         } else {
             collectFolderConfig(e.value, folder.isEmpty() ? key : folder + QLatin1Char('/') + key,
                                 out);
@@ -518,7 +472,7 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
         profileName = scalar(r->find(u"profile"));
         for (const auto key : {u"model-paths", u"source-paths"}) {
             if (const YamlNode *paths = r->find(key))
-                project.modelPaths += stringList(toJson(*paths));
+                project.modelPaths += stringList(paths->toJson());
         }
         if (const YamlNode *models = r->find(u"models"); models && models->isMapping()) {
             for (const YamlEntry &e : models->entries) {
@@ -531,7 +485,7 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                         {},
                         QJsonObject {
                             {e.key.text.mid(e.key.text.startsWith(QLatin1Char('+')) ? 1 : 0),
-                             toJson(e.value)}}};
+                             e.value.toJson()}}};
             }
         }
     }
@@ -653,13 +607,13 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                 m.columns = parseColumns(item, docs);
                 m.tests = parseTests(item, {});
                 if (const YamlNode *config = item.find(u"config"); config && config->isMapping()) {
-                    const QJsonObject c = toJson(*config).toObject();
+                    const QJsonObject c = config->toJson().toObject();
                     for (auto it = c.begin(); it != c.end(); ++it)
                         if (!m.config.contains(it.key())) // SQL config() wins, as in dbt
                             m.config.insert(it.key(), it.value());
                 }
                 if (const YamlNode *tags = item.find(u"tags"))
-                    m.tags += stringList(toJson(*tags));
+                    m.tags += stringList(tags->toJson());
             }
         }
         if (const YamlNode *list = r->find(u"sources"); list && list->isSequence()) {
@@ -674,10 +628,10 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                 const QString database = scalar(item.find(u"database"));
                 const QString loadedAt = scalar(item.find(u"loaded_at_field"));
                 const QJsonObject freshness = item.find(u"freshness")
-                    ? toJson(*item.find(u"freshness")).toObject()
+                    ? item.find(u"freshness")->toJson().toObject()
                     : QJsonObject();
                 const QStringList tags
-                    = item.find(u"tags") ? stringList(toJson(*item.find(u"tags"))) : QStringList();
+                    = item.find(u"tags") ? stringList(item.find(u"tags")->toJson()) : QStringList();
                 const YamlNode *tables = item.find(u"tables");
                 if (!tables || !tables->isSequence())
                     continue;
@@ -713,12 +667,12 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                     // A table's own freshness replaces the source's; `freshness: null` turns it
                     // off.
                     if (const YamlNode *f = t.find(u"freshness"))
-                        s.freshness = toJson(*f).toObject();
+                        s.freshness = f->toJson().toObject();
                     else
                         s.freshness = freshness;
                     s.tags = tags;
                     if (const YamlNode *tt = t.find(u"tags"))
-                        s.tags += stringList(toJson(*tt));
+                        s.tags += stringList(tt->toJson());
                     s.path = file;
                     s.line = t.start.line;
                     sources << s;

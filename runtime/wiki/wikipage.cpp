@@ -32,61 +32,6 @@ Error nodeError(const QString &fileName, const YamlNode &node, const QString &me
                      hint);
 }
 
-// YAML 1.2 core schema for plain scalars; quoted scalars are always strings.
-QJsonValue scalarToJson(const YamlNode &node)
-{
-    if (node.scalarStyle != YamlNode::ScalarStyle::Plain)
-        return node.text;
-    if (node.isNull())
-        return QJsonValue::Null;
-    const QString &t = node.text;
-    if (t == QLatin1String("true") || t == QLatin1String("True") || t == QLatin1String("TRUE"))
-        return true;
-    if (t == QLatin1String("false") || t == QLatin1String("False") || t == QLatin1String("FALSE"))
-        return false;
-    static const QRegularExpression integer(QStringLiteral("^[-+]?[0-9]+$"));
-    static const QRegularExpression real(
-        QStringLiteral("^[-+]?(?:[0-9]+\\.[0-9]*|\\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?$"));
-    if (integer.match(t).hasMatch()) {
-        bool ok = false;
-        const qint64 v = t.toLongLong(&ok);
-        // Beyond 2^53 a double would change the value: keep such ids as text.
-        if (ok && std::llabs(v) < (qint64(1) << 53))
-            return double(v);
-        return t;
-    }
-    if (real.match(t).hasMatch()) {
-        bool ok = false;
-        const double v = t.toDouble(&ok);
-        if (ok && std::isfinite(v))
-            return v;
-    }
-    return t;
-}
-
-QJsonValue nodeToJson(const YamlNode &node)
-{
-    switch (node.kind) {
-    case YamlNode::Kind::Scalar:
-        return scalarToJson(node);
-    case YamlNode::Kind::Alias:
-        return node.text;
-    case YamlNode::Kind::Sequence: {
-        QJsonArray array;
-        for (const YamlNode &item : node.items)
-            array.append(nodeToJson(item));
-        return array;
-    }
-    case YamlNode::Kind::Mapping: {
-        QJsonObject object;
-        for (const YamlEntry &entry : node.entries)
-            object.insert(entry.key.text, nodeToJson(entry.value));
-        return object;
-    }
-    }
-    return QJsonValue::Null;
-}
-
 Result<QString> readString(const YamlNode &node, const QString &key, const QString &fileName)
 {
     if (node.isNull())
@@ -348,16 +293,16 @@ Result<WikiPage> WikiPage::parse(const QByteArray &input, const QString &fileNam
                                   QStringLiteral("`external_refs` must be a list such as "
                                                  "[{type: notion, id: finance-policy}]."));
             else
-                page.externalRefs = nodeToJson(value).toArray();
+                page.externalRefs = value.toJson().toArray();
         } else if (key == QLatin1String("usage")) {
             if (!value.isNull() && !value.isMapping())
                 error = nodeError(fileName, value,
                                   QStringLiteral("`usage` must be a mapping of statistics "
                                                  "(executions, distinct_users, ...)."));
             else
-                page.usage = nodeToJson(value).toObject();
+                page.usage = value.toJson().toObject();
         } else {
-            page.extra.append({key, nodeToJson(value)});
+            page.extra.append({key, value.toJson()});
         }
         if (error)
             return *error;
