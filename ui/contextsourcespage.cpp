@@ -6,6 +6,7 @@
 #include "project/projectconfig.h"
 #include "project/projectfolderstate.h"
 #include "project/yamlvalue.h"
+#include "semantic/sourcefilename.h"
 #include "setupfield.h"
 #include "setupwizard.h"
 #include "stateicon.h"
@@ -52,12 +53,6 @@ constexpr int IssuePathRole = Qt::UserRole + 1;
 constexpr int IssueLineRole = Qt::UserRole + 2;
 
 using Entry = ContextSourcesPage::Entry;
-
-const QRegularExpression &idPattern()
-{
-    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_-]*$"));
-    return pattern;
-}
 
 // The context-source types this page edits, in the order offered.
 struct DriverInfo
@@ -520,7 +515,7 @@ QString ContextSourcesPage::idProblemOf(int index) const
     if (index < 0 || index >= m_entries.size())
         return {};
     const Entry &e = m_entries.at(index);
-    if (!idPattern().match(e.id).hasMatch())
+    if (!SourceFileName::isValidConnectionId(e.id))
         return tr("Use letters, digits, “_” and “-” only for the connection id, not starting "
                   "with “-”.");
     if (m_otherIds.contains(e.id))

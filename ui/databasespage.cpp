@@ -10,6 +10,7 @@
 #include "project/projectfolderstate.h"
 #include "project/secretref.h"
 #include "project/yamlvalue.h"
+#include "semantic/sourcefilename.h"
 #include "setupfield.h"
 #include "setupwizard.h"
 #include "stateicon.h"
@@ -37,12 +38,6 @@ namespace ktx {
 namespace {
 
 constexpr int ResultIconSize = 16;
-
-const QRegularExpression &idPattern()
-{
-    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_-]*$"));
-    return pattern;
-}
 
 struct TestOutcome
 {
@@ -377,7 +372,7 @@ QString DatabasesPage::suggestedId() const
 QString DatabasesPage::idProblem() const
 {
     const QString id = connectionId();
-    if (!idPattern().match(id).hasMatch())
+    if (!SourceFileName::isValidConnectionId(id))
         return tr("Use letters, digits, “_” and “-” only, not starting with “-”.");
     if (m_existingIds.contains(id))
         return tr("ktx.yaml already has a connection named “%1”.").arg(id);
