@@ -11,6 +11,10 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace ktx {
 
 namespace {
@@ -86,6 +90,51 @@ QueryJob::Outcome QueryJob::run(const ConnectionSettings &settings, const QStrin
             outcome = cancelledOutcome();
     }
     return outcome;
+}
+
+QueryJob::Outcome QueryJob::run(const ConnectionSettings &settings, const QString &sql, int maxRows,
+                                const CancellationToken &cancel)
+{
+    auto interrupter = std::make_shared<QueryInterrupter>();
+    // A token has no callback, so a small watcher polls it while the statement
+    // runs and keeps interrupting after it trips (a statement that had not
+    // started yet ignores the first interrupt).
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool done = false;
+    std::thread watcher([&] {
+        std::unique_lock lock(mutex);
+        while (!done) {
+            if (cancel.isCancelled())
+                interrupter->interrupt();
+            wake.wait_for(lock,
+                          std::chrono::milliseconds(cancel.isCancelled() ? ReinterruptMs : 50));
+        }
+    });
+    Outcome outcome = run(settings, sql, maxRows, interrupter);
+    {
+        std::lock_guard lock(mutex);
+        done = true;
+    }
+    wake.notify_one();
+    watcher.join();
+    if (cancel.isCancelled())
+        outcome = cancelledOutcome();
+    return outcome;
+}
+
+Result<QueryResult> QueryJob::toResult(Outcome outcome)
+{
+    switch (outcome.status) {
+    case Outcome::Status::Finished:
+        return std::move(outcome.result);
+    case Outcome::Status::Failed:
+        return std::move(outcome.error);
+    case Outcome::Status::Cancelled:
+        break;
+    }
+    return makeError(QStringLiteral("cancelled"),
+                     QStringLiteral("The query was cancelled and stopped on the server."));
 }
 
 void QueryJob::start(const ConnectionSettings &settings, const QString &sql, int maxRows)

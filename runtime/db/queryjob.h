@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/cancellationtoken.h"
 #include "core/result.h"
 #include "db/connectionsettings.h"
 #include "db/queryresult.h"
@@ -52,6 +53,13 @@ public:
     // worker. `interrupter` may be null.
     static Outcome run(const ConnectionSettings &settings, const QString &sql, int maxRows,
                        const std::shared_ptr<QueryInterrupter> &interrupter);
+    // run() for a caller on a worker whose cancellation arrives as a token (an
+    // MCP tools/call the client cancelled or hung up on): once the token trips,
+    // the running statement is interrupted on the server, as cancel() does.
+    static Outcome run(const ConnectionSettings &settings, const QString &sql, int maxRows,
+                       const CancellationToken &cancel);
+    // The outcome as a result: a cancelled query is the error `cancelled`.
+    static Result<QueryResult> toResult(Outcome outcome);
 
 Q_SIGNALS:
     void finished(const ktx::QueryResult &result);

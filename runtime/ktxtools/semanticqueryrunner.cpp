@@ -1,7 +1,7 @@
 #include "ktxtools/semanticqueryrunner.h"
 
 #include "db/connectionsettings.h"
-#include "db/databasesession.h"
+#include "db/queryjob.h"
 #include "ktxtools/namematch.h"
 #include "semantic/semanticengine.h"
 #include "semantic/semanticlayerstore.h"
@@ -293,11 +293,9 @@ Result<SemanticQueryRunner::Outcome> SemanticQueryRunner::run(Request request) c
                          .arg(config->driver);
         return out;
     }
-    Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(*settings);
-    if (!session.ok())
-        return session.error();
     const int rows = request.maxRows > 0 ? request.maxRows : request.query.limit;
-    Result<QueryResult> result = (*session)->query(compiled->sql, qBound(1, rows, MaxRows));
+    Result<QueryResult> result = QueryJob::toResult(
+        QueryJob::run(*settings, compiled->sql, qBound(1, rows, MaxRows), request.cancel));
     if (!result.ok())
         return result.error();
     out.executed = true;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/cancellationtoken.h"
 #include "core/result.h"
 #include "db/queryresult.h"
 #include "project/projectconfig.h"
@@ -31,6 +32,8 @@ public:
         bool execute = true;
         // Rows to fetch when executing: the query's limit, capped at MaxRows.
         int maxRows = -1;
+        // Trips when the caller gives up; the running statement is interrupted.
+        CancellationToken cancel;
     };
 
     struct Outcome

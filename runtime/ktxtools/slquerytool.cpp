@@ -102,7 +102,7 @@ AgentTool makeSlQueryTool(KtxToolContextPtr context)
     tool.annotations.title = QStringLiteral("Semantic Layer Query");
     tool.annotations.readOnly = true;
     tool.annotations.idempotent = false;
-    tool.execute = [context](const QJsonObject &args, const CancellationToken &) {
+    tool.execute = [context](const QJsonObject &args, const CancellationToken &cancel) {
         const SemanticQueryRunner runner(context->projectDir, context->config);
         QString connectionId = args.value(QLatin1String("connectionId")).toString();
         if (connectionId.isEmpty()) {
@@ -131,6 +131,7 @@ AgentTool makeSlQueryTool(KtxToolContextPtr context)
         SemanticQueryRunner::Request request;
         request.connectionId = connectionId;
         request.query = *query;
+        request.cancel = cancel;
         Result<SemanticQueryRunner::Outcome> outcome = runner.run(request);
         if (!outcome.ok())
             return KtxToolJson::failure(outcome.error());

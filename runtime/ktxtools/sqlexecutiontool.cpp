@@ -1,7 +1,7 @@
 #include "ktxtools/sqlexecutiontool.h"
 
 #include "db/connectionsettings.h"
-#include "db/databasesession.h"
+#include "db/queryjob.h"
 #include "ktxtools/ktxtooljson.h"
 
 namespace ktx {
@@ -78,7 +78,7 @@ AgentTool makeSqlExecutionTool(KtxToolContextPtr context)
     tool.annotations.title = QStringLiteral("SQL Execution");
     tool.annotations.readOnly = true;
     tool.annotations.idempotent = false;
-    tool.execute = [context](const QJsonObject &args, const CancellationToken &) {
+    tool.execute = [context](const QJsonObject &args, const CancellationToken &cancel) {
         const QString connectionId = args.value(QLatin1String("connectionId")).toString();
         const QString sql = args.value(QLatin1String("sql")).toString();
         const int maxRows = args.value(QLatin1String("maxRows")).toInt(kDefaultMaxRows);
@@ -106,10 +106,9 @@ AgentTool makeSqlExecutionTool(KtxToolContextPtr context)
                         .arg(connectionId, config->driver));
             return KtxToolJson::failure(settings.error());
         }
-        Result<std::unique_ptr<DatabaseSession>> session = DatabaseSession::open(*settings);
-        if (!session.ok())
-            return KtxToolJson::failure(session.error());
-        Result<QueryResult> result = (*session)->query(sql, maxRows);
+        // A client that cancels or hangs up stops the statement on the server.
+        Result<QueryResult> result
+            = QueryJob::toResult(QueryJob::run(*settings, sql, maxRows, cancel));
         if (!result.ok())
             return KtxToolJson::failure(explained(result.error()));
         QJsonObject out {{QStringLiteral("headers"), QJsonArray::fromStringList(result->columns)},

@@ -65,6 +65,10 @@ struct ContextSourceInput
     // The current files of semantic-layer/<warehouseConnectionId>/ (repository
     // path -> bytes), so facts can be merged onto the sources already there.
     QMap<QString, QByteArray> baseFiles;
+    // The files of the previous sync of this source (path relative to the
+    // root -> bytes), empty on the first ingest: what the source said last
+    // time, so facts it no longer states can be taken back.
+    QMap<QString, QByteArray> previousFiles;
 };
 
 // Deterministic output: whole files by repository path (semantic-layer/<conn>/*.yaml,
@@ -72,6 +76,9 @@ struct ContextSourceInput
 struct ContextSourceExtraction
 {
     QMap<QString, QByteArray> files;
+    // Repository paths this source produced before and no longer does (e.g. the
+    // unmapped-models page once every model maps); the pipeline deletes them.
+    QStringList removed;
     ContextSourceReport report;
 };
 

@@ -18,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <future>
+
 using namespace ktx;
 
 namespace {
@@ -124,7 +126,8 @@ private Q_SLOTS:
                                QStringLiteral("sql_execution")}));
         // Every SQL connection semantic-layer-only: raw SQL is not even offered.
         QVERIFY(!tools(restricted()).contains(QStringLiteral("sql_execution")));
-        for (const AgentTool &t : tools(m_config).tools()) {
+        const ToolSet all = tools(m_config); // tools() refers into the set: keep it alive
+        for (const AgentTool &t : all.tools()) {
             QVERIFY2(!t.description.isEmpty(), qPrintable(t.name));
             QVERIFY2(t.annotations.readOnly, qPrintable(t.name));
             QVERIFY2(!t.outputSchema.isEmpty(), qPrintable(t.name));
@@ -400,6 +403,34 @@ private Q_SLOTS:
                      .first()
                      .toInt(),
                  7600);
+    }
+
+    void sqlExecutionStopsWhenTheCallIsCancelled()
+    {
+        // A statement that never ends on its own: only an interrupt on the
+        // database stops it, which is what a client's cancel or hang-up must do.
+        CancellationToken cancel;
+        const ToolSet set = tools(m_config);
+        auto running = std::async(std::launch::async, [&] {
+            return set.call(
+                QStringLiteral("sql_execution"),
+                {{QStringLiteral("connectionId"), kConnection},
+                 {QStringLiteral("sql"),
+                  QStringLiteral("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + "
+                                 "1 FROM c) SELECT max(x) FROM c")}},
+                cancel);
+        });
+        QCOMPARE(running.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+        cancel.cancel();
+        QCOMPARE(running.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+        const ToolOutput out = running.get();
+        QVERIFY(out.isError);
+        QVERIFY2(out.text.contains(QLatin1String("cancelled")), qPrintable(out.text));
+        // The connection is usable by the next call.
+        const ToolOutput after = call(QStringLiteral("sql_execution"),
+                                      {{QStringLiteral("connectionId"), kConnection},
+                                       {QStringLiteral("sql"), QStringLiteral("SELECT 1 AS one")}});
+        QVERIFY2(!after.isError, qPrintable(after.text));
     }
 
     void entityDetailsWithoutScan()
