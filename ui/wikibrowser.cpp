@@ -26,6 +26,7 @@
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -196,12 +197,17 @@ WikiBrowser::WikiBrowser(QWidget *parent)
     // Reader: the front-matter as a header, the body rendered from Markdown.
     m_header->setObjectName(QStringLiteral("wikiHeader"));
     m_header->setWordWrap(true);
-    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_header->setContentsMargins(4, 4, 4, 8);
     m_read->setObjectName(QStringLiteral("wikiRendered"));
     m_read->setAccessibleName(tr("Page"));
     m_read->setOpenLinks(false);
     m_read->setPlaceholderText(tr("Select a page to read it."));
+    // [[key]] links and the header's refs open the page they name.
+    connect(m_read, &QTextBrowser::anchorClicked, this, &WikiBrowser::followLink);
+    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse
+                                      | Qt::LinksAccessibleByKeyboard);
+    connect(m_header, &QLabel::linkActivated, this,
+            [this](const QString &link) { followLink(QUrl(link)); });
     auto *reader = new QWidget;
     auto *readerLayout = new QVBoxLayout(reader);
     readerLayout->setContentsMargins(0, 0, 0, 0);
@@ -400,6 +406,30 @@ bool WikiBrowser::openPage(const QString &key)
     return false;
 }
 
+void WikiBrowser::followLink(const QUrl &url)
+{
+    if (url.scheme() != QLatin1String(LinkScheme))
+        return;
+    const QString key = url.path();
+    if (openPage(key))
+        return;
+    // Not in the list a search left: list every page again, then open it.
+    if (!m_search->text().isEmpty()) {
+        m_search->clear();
+        m_searchTimer->stop();
+        connect(
+            this, &WikiBrowser::pagesShown, this,
+            [this, key] {
+                if (!openPage(key))
+                    m_listStatus->setText(tr("There is no page \"%1\".").arg(key));
+            },
+            Qt::SingleShotConnection);
+        loadAll();
+        return;
+    }
+    m_listStatus->setText(tr("There is no page \"%1\".").arg(key));
+}
+
 void WikiBrowser::newPage(const QString &key)
 {
     WikiPage page;
@@ -442,13 +472,22 @@ void WikiBrowser::showPage(const WikiPage &page)
                                values.join(QStringLiteral(", ")).toHtmlEscaped());
     };
     line(tr("Tags:"), page.tags);
-    line(tr("Refs:"), page.refs);
+    if (!page.refs.isEmpty()) {
+        QStringList links;
+        for (const QString &ref : page.refs)
+            links << QStringLiteral("<a href=\"%1:%2\">%3</a>")
+                         .arg(QLatin1String(LinkScheme),
+                              QString::fromLatin1(QUrl::toPercentEncoding(ref)),
+                              ref.toHtmlEscaped());
+        header += QStringLiteral("<br><b>%1</b> %2")
+                      .arg(tr("Refs:").toHtmlEscaped(), links.join(QStringLiteral(", ")));
+    }
     line(tr("Semantic sources:"), page.slRefs);
     if (!page.usageMode.isEmpty())
         line(tr("Usage:"), {page.usageMode});
     line(tr("File:"), {page.relativePath()});
     m_header->setText(header);
-    m_read->setMarkdown(page.body);
+    m_read->setMarkdown(page.bodyWithLinks(QLatin1String(LinkScheme)));
     m_read->moveCursor(QTextCursor::Start);
     m_read->ensureCursorVisible();
     fillEditor(page);

@@ -15,6 +15,8 @@ class QTabWidget;
 class QTextBrowser;
 class QTimer;
 
+class QUrl;
+
 namespace ktx {
 
 class CodeEditor;
@@ -56,6 +58,10 @@ public:
 
     // Opens a page by key in the list; false when it is not listed.
     bool openPage(const QString &key);
+    // Opens the page a `ktx-wiki:<key>` link names (listing every page again
+    // when a search hides it); other links are ignored.
+    void followLink(const QUrl &url);
+    static constexpr const char *LinkScheme = "ktx-wiki";
     // Starts a new global page with this key in the editor (saved on Save).
     void newPage(const QString &key);
     void showEditor();

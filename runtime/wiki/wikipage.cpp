@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QLocale>
 #include <QRegularExpression>
+#include <QUrl>
 
 #include <cmath>
 
@@ -359,6 +360,73 @@ QStringList WikiPage::wikiLinks() const
             out << target;
     }
     return out;
+}
+
+QString WikiPage::bodyWithLinks(const QString &scheme) const
+{
+    static const QRegularExpression link(
+        QStringLiteral("\\[\\[([^\\[\\]|#\\n]+)(?:([|#])([^\\]\\n]*))?\\]\\]"));
+    const auto linkText = [&scheme](const QString &text) {
+        QString out;
+        qsizetype at = 0;
+        for (auto it = link.globalMatch(text); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            const QString key = m.captured(1).trimmed();
+            QString label = m.captured(2) == QLatin1String("|") ? m.captured(3).trimmed() : key;
+            if (m.captured(2) == QLatin1String("#"))
+                label = key + QLatin1Char('#') + m.captured(3).trimmed();
+            label.replace(QLatin1Char('['), QLatin1String("\\["))
+                .replace(QLatin1Char(']'), QLatin1String("\\]"));
+            out += text.mid(at, m.capturedStart() - at);
+            out += QStringLiteral("[%1](%2:%3)")
+                       .arg(label, scheme, QString::fromLatin1(QUrl::toPercentEncoding(key)));
+            at = m.capturedEnd();
+        }
+        return QString(out + text.mid(at));
+    };
+
+    QStringList lines = body.split(QLatin1Char('\n'));
+    QString fence; // the opening fence of the code block we are in
+    for (QString &line : lines) {
+        const QString trimmed = line.trimmed();
+        if (!fence.isEmpty()) {
+            if (trimmed.startsWith(fence))
+                fence.clear();
+            continue;
+        }
+        if (trimmed.startsWith(QLatin1String("```")) || trimmed.startsWith(QLatin1String("~~~"))) {
+            fence = trimmed.left(3);
+            continue;
+        }
+        if (!line.contains(QLatin1String("[[")))
+            continue;
+        // Outside code spans only: split at backtick runs and keep the odd parts.
+        QString out;
+        qsizetype at = 0;
+        bool inCode = false;
+        qsizetype codeRun = 0;
+        while (at < line.size()) {
+            const qsizetype tick = line.indexOf(QLatin1Char('`'), at);
+            const qsizetype end = tick < 0 ? line.size() : tick;
+            const QString part = line.mid(at, end - at);
+            out += inCode ? part : linkText(part);
+            if (tick < 0)
+                break;
+            qsizetype run = 0;
+            while (tick + run < line.size() && line.at(tick + run) == QLatin1Char('`'))
+                ++run;
+            out += line.mid(tick, run);
+            if (!inCode) {
+                inCode = true;
+                codeRun = run;
+            } else if (run == codeRun) {
+                inCode = false;
+            }
+            at = tick + run;
+        }
+        line = out;
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 QStringList WikiPage::allRefs() const

@@ -55,6 +55,10 @@ struct WikiPage
     QStringList wikiLinks() const;
     // refs plus wiki links, without duplicates.
     QStringList allRefs() const;
+    // The body with each `[[key]]`, `[[key|label]]` and `[[key#section]]` as a
+    // Markdown link to `<scheme>:<key>`, for a reader that follows them. Code
+    // spans and fenced blocks stay as written.
+    QString bodyWithLinks(const QString &scheme) const;
 
     QString scopeName() const; // GLOBAL | USER
     // The MCP form: global/<key> or user/<userId>/<key>.

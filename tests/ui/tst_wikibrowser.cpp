@@ -45,6 +45,7 @@ private Q_SLOTS:
     void cleanup();
     void listsAndRendersPages();
     void searchFindsPages();
+    void wikiLinksOpenTheirPage();
     void savesTheFormAtomically();
     void refusesAPageWithoutSummary();
     void refusesDanglingRefs();
@@ -112,6 +113,28 @@ void TestWikiBrowser::listsAndRendersPages()
     QCOMPARE(m_browser->usageModeCombo()->currentData().toString(), onDisk->usageMode);
     QCOMPARE(m_browser->bodyEditor()->toPlainText(), onDisk->body);
     QVERIFY(!m_browser->isDirty());
+}
+
+void TestWikiBrowser::wikiLinksOpenTheirPage()
+{
+    QVERIFY(m_browser->openPage(QStringLiteral("customer-segments")));
+    const QString html = m_browser->readView()->document()->toHtml();
+    QVERIFY2(html.contains(QLatin1String("href=\"ktx-wiki:subscription-metrics\"")),
+             qPrintable(html.left(400)));
+    QVERIFY(!m_browser->readView()->toPlainText().contains(QLatin1String("[[")));
+
+    // Following a link opens the page, even when a search hides it from the list.
+    QSignalSpy shown(m_browser, &WikiBrowser::pagesShown);
+    m_browser->searchEdit()->setText(QStringLiteral("chasm"));
+    m_browser->search();
+    QVERIFY(shown.wait(JobTimeoutMs));
+    QVERIFY(m_browser->pageModel()->rowOf(QStringLiteral("global/subscription-metrics")) < 0);
+    QSignalSpy pageShown(m_browser, &WikiBrowser::pageShown);
+    Q_EMIT m_browser->readView()->anchorClicked(
+        QUrl(QStringLiteral("ktx-wiki:subscription-metrics")));
+    QVERIFY(pageShown.wait(JobTimeoutMs));
+    QCOMPARE(m_browser->currentKey(), QStringLiteral("subscription-metrics"));
+    QVERIFY(m_browser->searchEdit()->text().isEmpty());
 }
 
 void TestWikiBrowser::searchFindsPages()

@@ -91,6 +91,27 @@ private Q_SLOTS:
                  (QStringList {QStringLiteral("regions"), QStringLiteral("fiscal-calendar")}));
     }
 
+    void bodyWithLinksLeavesCodeAlone()
+    {
+        WikiPage page;
+        page.body
+            = QStringLiteral("See [[refunds]] and [[regions|the regions]], [[fiscal#weeks]].\n"
+                             "Inline `[[not-a-link]]` stays, ``[[nor` this]]`` too.\n"
+                             "```sql\n"
+                             "SELECT '[[in-code]]'\n"
+                             "```\n"
+                             "After the block: [[after]]\n");
+        QCOMPARE(
+            page.bodyWithLinks(QStringLiteral("ktx-wiki")),
+            QStringLiteral("See [refunds](ktx-wiki:refunds) and [the regions](ktx-wiki:regions), "
+                           "[fiscal#weeks](ktx-wiki:fiscal).\n"
+                           "Inline `[[not-a-link]]` stays, ``[[nor` this]]`` too.\n"
+                           "```sql\n"
+                           "SELECT '[[in-code]]'\n"
+                           "```\n"
+                           "After the block: [after](ktx-wiki:after)\n"));
+    }
+
     void roundTripKeepsEveryValue()
     {
         Result<WikiPage> first = WikiPage::parse(kPatternPage);
