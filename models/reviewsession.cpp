@@ -173,6 +173,7 @@ void ReviewSession::refreshRuns()
     // The runs themselves are cheap to list; their diff stats need every
     // file's diff, so they follow in a second step (which may finish first).
     auto statsArrived = std::make_shared<bool>(false);
+    auto listed = std::make_shared<bool>(false);
     run<QList<PendingRun>>(
         QThreadPool::globalInstance(),
         [dir] {
@@ -191,20 +192,23 @@ void ReviewSession::refreshRuns()
                 }
             return out;
         },
-        [this, statsArrived](const QList<PendingRun> &runs) {
+        [this, statsArrived, listed](const QList<PendingRun> &runs) {
             if (*statsArrived)
                 return;
+            *listed = true;
             m_runs = runs;
             Q_EMIT pendingRunsChanged();
         },
         false);
     run<Result<QList<PendingRun>>>(
         QThreadPool::globalInstance(), [dir] { return PendingRuns::list(dir); },
-        [this, statsArrived](const Result<QList<PendingRun>> &runs) {
+        [this, statsArrived, listed](const Result<QList<PendingRun>> &runs) {
             if (!runs.ok())
                 return;
             *statsArrived = true;
-            bool same = runs->size() == m_runs.size();
+            // Stats first: this is the list's first delivery (even when it is
+            // as empty as the one held before).
+            bool same = *listed && runs->size() == m_runs.size();
             for (qsizetype i = 0; same && i < runs->size(); ++i)
                 same = runs->at(i).record.runId == m_runs.at(i).record.runId;
             m_runs = *runs;

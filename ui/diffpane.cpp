@@ -158,9 +158,12 @@ void DiffPane::relayoutHeaders()
             widget->setParent(viewport());
         const QSize size = widget->sizeHint();
         const int height = std::min(size.height(), int(geometry.height()));
-        widget->setGeometry(area.right() - size.width() - 4,
-                            int(geometry.top() + (geometry.height() - height) / 2), size.width(),
-                            height);
+        // A narrow pane gets a narrower bar (its label elides) that stays
+        // inside the viewport instead of running off its left edge.
+        const int width
+            = std::max(widget->minimumSizeHint().width(), std::min(size.width(), area.width() - 8));
+        widget->setGeometry(std::max(area.left(), area.right() - width - 4),
+                            int(geometry.top() + (geometry.height() - height) / 2), width, height);
         widget->show();
         m_headers << qMakePair(hunk, widget);
     }

@@ -4,6 +4,7 @@
 #include "models/worddiff.h"
 #include "ui/colorscheme.h"
 #include "ui/diffpane.h"
+#include "ui/elidedlabel.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -53,9 +54,9 @@ void pairWords(const QList<QString> &removed, const QList<QString> &added,
     }
 }
 
-QLabel *childLabel(QWidget *bar)
+ElidedLabel *childLabel(QWidget *bar)
 {
-    return bar->findChild<QLabel *>(QStringLiteral("hunkState"));
+    return bar->findChild<ElidedLabel *>(QStringLiteral("hunkState"));
 }
 
 } // namespace
@@ -285,8 +286,13 @@ QWidget *DiffView::headerBar(int hunk, QWidget *reuse)
         auto *layout = new QHBoxLayout(bar);
         layout->setContentsMargins(4, 0, 4, 0);
         layout->setSpacing(4);
-        auto *state = new QLabel;
+        // Elided, not clipped, when a narrow diff leaves the bar less than it asks.
+        auto *state = new ElidedLabel;
         state->setObjectName(QStringLiteral("hunkState"));
+        state->setElideMode(Qt::ElideLeft);
+        // In the narrowest panes the buttons (whose checked state also says
+        // the decision) keep their room and the label gives way entirely.
+        state->setMinimumWidth(1);
         auto *accept = new QToolButton;
         accept->setObjectName(QStringLiteral("acceptHunk"));
         accept->setText(tr("Accept"));
@@ -315,7 +321,7 @@ QWidget *DiffView::headerBar(int hunk, QWidget *reuse)
         text = tr("⟲ rejected before · %1").arg(text);
     if (m_readOnly)
         text = tr("read-only");
-    QLabel *label = childLabel(bar);
+    ElidedLabel *label = childLabel(bar);
     label->setText(text);
     QPalette pal = label->palette();
     const ReadinessState tone

@@ -6,7 +6,10 @@
 #include "ingest/runstore.h"
 #include "llm/llmsettings.h"
 #include "models/runeventmodel.h"
+#include "models/runreportloader.h"
 #include "project/configloader.h"
+#include "status/statusreport.h"
+#include "ui/colorscheme.h"
 #include "ui/runbrowser.h"
 #include "ui/transcriptview.h"
 #include "ui/unittimeline.h"
@@ -15,12 +18,14 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -65,6 +70,7 @@ IngestView::IngestView(QWidget *parent)
     , m_tabs(new QTabWidget)
     , m_transcript(new TranscriptView)
     , m_report(new QTextBrowser)
+    , m_reportLoader(new RunReportLoader(this))
     , m_tick(new QTimer(this))
     , m_headerThrottle(new QTimer(this))
 {
@@ -92,7 +98,9 @@ IngestView::IngestView(QWidget *parent)
     m_timeline->setModel(m_model);
     m_transcript->setModel(m_model);
     m_report->setOpenLinks(false);
-    m_report->setPlaceholderText(tr("The report appears when the run has finished."));
+    m_report->setAccessibleName(tr("Run report"));
+    // Tab moves between the report's links and Enter follows one.
+    m_report->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_tabs->addTab(m_transcript, tr("&Transcript"));
     m_tabs->addTab(m_report, tr("&Report"));
 
@@ -110,8 +118,11 @@ IngestView::IngestView(QWidget *parent)
     auto *body = new QSplitter(Qt::Horizontal);
     body->addWidget(left);
     body->addWidget(m_tabs);
-    body->setStretchFactor(0, 3);
-    body->setStretchFactor(1, 2);
+    // Even halves: the report (what a source contributed, skipped items,
+    // errors with their files) needs the width as much as the unit table.
+    body->setStretchFactor(0, 1);
+    body->setStretchFactor(1, 1);
+    body->setSizes({500, 500});
 
     auto *runPane = new QWidget;
     auto *runLayout = new QVBoxLayout(runPane);
@@ -160,6 +171,12 @@ IngestView::IngestView(QWidget *parent)
                 m_timeline->setSelectedUnit(key);
             });
     connect(m_timeline, &UnitTimeline::unitClicked, this, &IngestView::selectUnit);
+    connect(m_reportLoader, &RunReportLoader::loaded, this, [this](const RunReportData &data) {
+        m_reportDocument.setData(data);
+        renderReport();
+        Q_EMIT reportShown(data.runId);
+    });
+    connect(m_report, &QTextBrowser::anchorClicked, this, &IngestView::followReportLink);
     // Elapsed time, the rate-limit countdown and growing timeline bars.
     m_tick->setInterval(1000);
     connect(m_tick, &QTimer::timeout, this, [this] {
@@ -169,7 +186,9 @@ IngestView::IngestView(QWidget *parent)
 
     connect(m_job, &IngestJob::started, this, [this](const QString &runId, RunEventLog *log) {
         m_model->clear();
-        m_report->clear();
+        m_reportLoader->clear();
+        m_reportDocument.clear();
+        renderReport();
         m_tabs->setCurrentWidget(m_transcript);
         followLog(log);
         m_tick->start();
@@ -203,6 +222,7 @@ IngestView::IngestView(QWidget *parent)
                 if (more)
                     startNext();
             });
+    renderReport();
     updateHeader();
     updateButtons();
 }
@@ -215,7 +235,9 @@ void IngestView::setProject(const QString &projectDir)
         cancel();
     m_projectDir = projectDir;
     m_model->clear();
-    m_report->clear();
+    m_reportLoader->clear();
+    m_reportDocument.clear();
+    renderReport();
     m_status->clear();
     m_connection->clear();
     m_connection->addItem(tr("All connections"), QString());
@@ -413,68 +435,56 @@ void IngestView::selectUnit(const QString &unitKey)
 
 void IngestView::showReport(const QString &runId)
 {
+    // The run store is SQLite (and a note's cross references are git): read
+    // on the thread pool, shown when the answer is back.
     m_report->clear();
-    auto store = RunStore::open(m_projectDir);
-    if (!store.ok())
+    m_report->setPlaceholderText(tr("Reading the report of run %1…").arg(runId));
+    m_reportLoader->load(m_projectDir, runId);
+}
+
+void IngestView::renderReport()
+{
+    if (m_reportDocument.isEmpty()) {
+        m_report->clear();
+        m_report->setPlaceholderText(tr("The report appears when the run has finished."));
         return;
-    const auto record = (*store)->run(runId);
-    const auto report = (*store)->report(runId);
-    if (!record) {
-        m_report->setPlainText(tr("Run %1 is not in the run store.").arg(runId));
-        return;
     }
-    QString html = QStringLiteral("<h3>%1</h3>").arg(tr("Run %1").arg(runId.toHtmlEscaped()));
-    html += QStringLiteral("<p>%1</p>")
-                .arg(tr("Status: <b>%1</b>, source %2 (%3), sync %4")
-                         .arg(record->status.toHtmlEscaped(), record->connectionId.toHtmlEscaped(),
-                              record->sourceKey.toHtmlEscaped(), record->syncId.toHtmlEscaped()));
-    if (!record->failureMessage.isEmpty())
-        html += QStringLiteral("<p style=\"color:#c83c3c\">%1</p>")
-                    .arg(tr("Failed in %1: %2")
-                             .arg(record->failurePhase.toHtmlEscaped(),
-                                  record->failureMessage.toHtmlEscaped()));
-    if (report) {
-        const QJsonObject &r = *report;
-        const QJsonObject diff = r.contains(QStringLiteral("diffSummary"))
-            ? r.value(QStringLiteral("diffSummary")).toObject()
-            : record->diff;
-        html += QStringLiteral("<p>%1</p>")
-                    .arg(tr("Raw evidence: +%1 added, ~%2 modified, -%3 deleted, =%4 unchanged")
-                             .arg(diff.value(QStringLiteral("added")).toInt())
-                             .arg(diff.value(QStringLiteral("modified")).toInt())
-                             .arg(diff.value(QStringLiteral("deleted")).toInt())
-                             .arg(diff.value(QStringLiteral("unchanged")).toInt()));
-        const QJsonArray units = r.value(QStringLiteral("workUnits")).toArray();
-        const QJsonArray failed = r.value(QStringLiteral("failedWorkUnits")).toArray();
-        html += QStringLiteral("<p>%1</p>")
-                    .arg(tr("%1 work units, %2 failed; %3 model calls, %4 from the cache")
-                             .arg(units.size())
-                             .arg(failed.size())
-                             .arg(r.value(QStringLiteral("modelCalls")).toInt())
-                             .arg(r.value(QStringLiteral("cacheHits")).toInt()));
-        // Every other non-empty list of the report, by name and size.
-        QStringList other;
-        for (auto it = r.begin(); it != r.end(); ++it)
-            if (it->isArray() && !it->toArray().isEmpty() && it.key() != QLatin1String("workUnits")
-                && it.key() != QLatin1String("failedWorkUnits"))
-                other << QStringLiteral("%1: %2")
-                             .arg(it.key().toHtmlEscaped())
-                             .arg(it->toArray().size());
-        if (!other.isEmpty())
-            html += QStringLiteral("<p>") + other.join(QStringLiteral("<br>"))
-                + QStringLiteral("</p>");
+    m_reportDocument.setColors(ColorScheme::stateColor(ReadinessState::Fail, palette()).name(),
+                               ColorScheme::secondaryText(palette()).name());
+    const int scroll = m_report->verticalScrollBar()->value();
+    m_report->setHtml(m_reportDocument.toHtml());
+    m_report->verticalScrollBar()->setValue(scroll);
+}
+
+void IngestView::followReportLink(const QUrl &url)
+{
+    using Kind = RunReportDocument::Link::Kind;
+    const RunReportDocument::Link link = RunReportDocument::parseLink(url);
+    switch (link.kind) {
+    case Kind::OpenInReview:
+        Q_EMIT reviewRequested(link.runId);
+        break;
+    case Kind::SemanticSource:
+        Q_EMIT semanticSourceRequested(link.connectionId, link.name);
+        break;
+    case Kind::WikiPage:
+        Q_EMIT wikiPageRequested(link.name);
+        break;
+    case Kind::ToggleFiles:
+        m_reportDocument.setFilesExpanded(!m_reportDocument.filesExpanded());
+        renderReport();
+        break;
+    case Kind::None:
+        break;
     }
-    if (record->commitId.isEmpty() && record->finishedAtMs) {
-        html += QStringLiteral("<p>%1</p>").arg(tr("No file changed: there is no diff to review."));
-    } else if (!record->commitId.isEmpty()) {
-        // The Review area is not built yet; the branch and a git command are the diff link.
-        html += QStringLiteral("<p>%1<br><code>git diff %2 %3</code></p>")
-                    .arg(tr("Diff: branch <code>%1</code>")
-                             .arg(IngestRun::runBranch(runId).toHtmlEscaped()),
-                         record->baseCommit.left(12).toHtmlEscaped(),
-                         record->commitId.left(12).toHtmlEscaped());
-    }
-    m_report->setHtml(html);
+}
+
+void IngestView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // The report's error and secondary colours follow a light/dark switch.
+    if (event->type() == QEvent::PaletteChange)
+        renderReport();
 }
 
 void IngestView::updateHeader()

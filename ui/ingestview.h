@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "ingest/ingestevent.h"
+#include "models/runreportdocument.h"
 
 #include <QList>
 #include <QStringList>
@@ -24,6 +25,7 @@ class IngestJob;
 class RunBrowser;
 class RunEventLog;
 class RunEventModel;
+class RunReportLoader;
 class TranscriptView;
 class UnitTimeline;
 struct IngestRunOptions;
@@ -33,6 +35,9 @@ struct IngestRunOptions;
 // the work-unit table, the worker timeline and the selected unit's transcript,
 // plus the report of a finished run. The run view shows one RunEventModel,
 // fed live from a running IngestJob or rebuilt from a past run's events.jsonl.
+// The report is read on the thread pool (RunReportLoader) and rendered by a
+// RunReportDocument; its links ask, by signal, for the Review, Semantic layer
+// or Wiki area.
 class IngestView : public QWidget
 {
     Q_OBJECT
@@ -66,6 +71,7 @@ public:
     UnitTimeline *timeline() const { return m_timeline; }
     TranscriptView *transcript() const { return m_transcript; }
     QTextBrowser *reportView() const { return m_report; }
+    const RunReportDocument &reportDocument() const { return m_reportDocument; }
     QLabel *headerLabel() const { return m_header; }
     QLabel *rateLimitLabel() const { return m_rateLimit; }
     QProgressBar *phaseBar() const { return m_phaseBar; }
@@ -78,6 +84,16 @@ Q_SIGNALS:
     // A started run ended (status as in the run store, or "error").
     void runFinished(const QString &runId, const QString &status, const QString &message);
     void runOpened(const QString &runId);
+    // The report of this run is on screen (read off the GUI thread).
+    void reportShown(const QString &runId);
+    // Links of the report: the pending run in the Review area, a semantic
+    // source in the Semantic layer area, a page in the Wiki area.
+    void reviewRequested(const QString &runId);
+    void semanticSourceRequested(const QString &connectionId, const QString &sourceName);
+    void wikiPageRequested(const QString &pageKey);
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     void startNext();
@@ -85,6 +101,8 @@ private:
     void updateHeader();
     void updateButtons();
     void showReport(const QString &runId);
+    void renderReport();
+    void followReportLink(const QUrl &url);
     void selectUnit(const QString &unitKey);
 
     QString m_projectDir;
@@ -111,6 +129,8 @@ private:
     QTabWidget *m_tabs;
     TranscriptView *m_transcript;
     QTextBrowser *m_report;
+    RunReportLoader *m_reportLoader;
+    RunReportDocument m_reportDocument;
     QTimer *m_tick;
     QTimer *m_headerThrottle;
 };

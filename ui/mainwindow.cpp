@@ -131,6 +131,31 @@ MainWindow::MainWindow(QWidget *parent)
         m_areaStack->addWidget(area.page);
     }
     connect(m_monitor, &StatusMonitor::reportReady, this, &MainWindow::updateConnectionsArea);
+    // The run report's links open what a run produced in the area that shows it.
+    connect(m_ingest, &IngestView::reviewRequested, this, [this](const QString &runId) {
+        if (!showArea(ReviewRunsArea))
+            return;
+        m_review->selectRun(runId);
+        m_review->setFocus();
+    });
+    connect(m_ingest, &IngestView::semanticSourceRequested, this,
+            [this](const QString &connectionId, const QString &sourceName) {
+                if (!showArea(SemanticArea) || m_semantic->selectSource(connectionId, sourceName))
+                    return;
+                // Written after the tree was read: read it again, then select.
+                connect(
+                    m_semantic, &SemanticBrowser::sourcesShown, this,
+                    [this, connectionId, sourceName] {
+                        m_semantic->selectSource(connectionId, sourceName);
+                    },
+                    Qt::SingleShotConnection);
+                m_semantic->reload();
+            });
+    connect(m_ingest, &IngestView::wikiPageRequested, this, [this](const QString &key) {
+        if (showArea(WikiArea))
+            m_wiki->followLink(QUrl(QLatin1String(WikiBrowser::LinkScheme) + QLatin1Char(':')
+                                    + QString::fromLatin1(QUrl::toPercentEncoding(key))));
+    });
 
     m_navigation = new QListView;
     m_navigation->setObjectName(QStringLiteral("navigation"));

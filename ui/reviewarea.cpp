@@ -114,6 +114,7 @@ ReviewArea::ReviewArea(QWidget *parent)
     , m_fileHeader(new QLabel)
     , m_semanticSummary(new QLabel)
     , m_runList(new QListView)
+    , m_runsEmpty(new QLabel)
     , m_changesList(new QListWidget)
     , m_fileList(new QListView)
     , m_diff(new DiffView)
@@ -127,6 +128,16 @@ ReviewArea::ReviewArea(QWidget *parent)
     m_runList->setModel(m_runModel);
     m_runList->setWordWrap(true);
     m_runList->setAlternatingRowColors(true);
+    // In place of an empty list: why it is empty and how runs get there.
+    m_runsEmpty->setObjectName(QStringLiteral("pendingRunsEmpty"));
+    m_runsEmpty->setText(tr("No runs are waiting for review.\nIngest runs wait here when "
+                            "review.mode is review (the desktop's default): start one in the "
+                            "Ingest area, Ctrl+7."));
+    m_runsEmpty->setWordWrap(true);
+    m_runsEmpty->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_runsEmpty->setMargin(6);
+    m_runsEmpty->setForegroundRole(QPalette::PlaceholderText);
+    m_runsEmpty->hide();
     m_changesList->setObjectName(QStringLiteral("reviewChanges"));
     m_changesList->setAccessibleName(tr("Local changes and commits to read"));
     auto *local = new QListWidgetItem(tr("Local changes"), m_changesList);
@@ -180,6 +191,7 @@ ReviewArea::ReviewArea(QWidget *parent)
     runsLayout->addWidget(m_changesList);
     runsLayout->addWidget(runsTitle);
     runsLayout->addWidget(m_runList);
+    runsLayout->addWidget(m_runsEmpty, 1);
     auto *filesBox = new QWidget;
     auto *filesLayout = new QVBoxLayout(filesBox);
     filesLayout->setContentsMargins(0, 0, 0, 0);
@@ -202,6 +214,7 @@ ReviewArea::ReviewArea(QWidget *parent)
     m_centre->setStretchFactor(0, 3);
     m_centre->setStretchFactor(1, 2);
     m_preview->hide();
+    connect(m_centre, &QSplitter::splitterMoved, this, [this] { m_previewSplitSet = true; });
     centreLayout->addWidget(m_centre, 1);
 
     auto *main = new QSplitter(Qt::Horizontal);
@@ -223,13 +236,18 @@ ReviewArea::ReviewArea(QWidget *parent)
 
     connect(m_session, &ReviewSession::pendingRunsChanged, this, [this] {
         int row = m_wantedRun.isEmpty() ? -1 : m_runModel->rowOf(m_wantedRun);
-        // Local changes or a commit on screen stay there when the list is refreshed.
-        const bool reading = m_session->isReadOnly();
+        // Local changes or a commit on screen stay there when the list is
+        // refreshed, unless a run was asked for by name.
+        const bool reading = m_session->isReadOnly() && !(m_runRequested && row >= 0);
+        m_runRequested = false;
         if (row < 0 && !reading && m_session->runId().isEmpty() && m_runModel->rowCount() > 0)
             row = 0;
         if (row >= 0 && !reading)
             m_runList->setCurrentIndex(m_runModel->index(row));
-        if (m_runModel->rowCount() == 0 && !reading) {
+        const bool empty = m_runModel->rowCount() == 0;
+        m_runList->setVisible(!empty);
+        m_runsEmpty->setVisible(empty);
+        if (empty && !reading) {
             m_diff->showMessage(tr("No runs are waiting for review.\nRuns of an ingest with "
                                    "review.mode: review appear here."));
             m_provenance->clear(QString());
@@ -469,6 +487,8 @@ void ReviewArea::clear()
 {
     m_currentPath.clear();
     m_session->clear();
+    m_runsEmpty->hide();
+    m_runList->show();
     m_diff->showMessage(tr("No run selected."));
     m_provenance->clear(QString());
     m_fileHeader->clear();
@@ -484,9 +504,15 @@ void ReviewArea::clear()
 void ReviewArea::selectRun(const QString &runId)
 {
     m_wantedRun = runId;
+    m_runRequested = true;
     const int row = m_runModel->rowOf(runId);
-    if (row >= 0)
+    if (row >= 0) {
+        m_runRequested = false;
         m_runList->setCurrentIndex(m_runModel->index(row));
+    } else if (!m_session->projectDir().isEmpty()) {
+        // A run that finished after the list was read (Open in Review).
+        m_session->refreshRuns();
+    }
 }
 
 void ReviewArea::setSideBySide(bool sideBySide)
@@ -692,7 +718,14 @@ void ReviewArea::updatePreview()
     if (show)
         m_preview->setMarkdown(
             stripFrontMatter(QString::fromUtf8(m_session->cachedAfter(m_currentPath))));
+    const bool appearing = show && m_preview->isHidden();
     m_preview->setVisible(show);
+    // A page is read in its preview: give it close to half the width each
+    // time it appears, until the user sets the split by hand.
+    if (appearing && !m_previewSplitSet) {
+        const int total = m_centre->width();
+        m_centre->setSizes({total - total * 9 / 20, total * 9 / 20});
+    }
 }
 
 void ReviewArea::updateActions()

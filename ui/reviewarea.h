@@ -45,6 +45,8 @@ public:
     ReviewFileModel *fileModel() const { return m_fileModel; }
     PendingRunModel *runModel() const { return m_runModel; }
     QListView *runList() const { return m_runList; }
+    // Shown instead of the run list while no run waits for review.
+    QLabel *runsEmptyLabel() const { return m_runsEmpty; }
     // "Local changes" and the commit last opened: read-only reviews.
     QListWidget *changesList() const { return m_changesList; }
     QListView *fileList() const { return m_fileList; }
@@ -99,6 +101,7 @@ private:
     QLabel *m_fileHeader;
     QLabel *m_semanticSummary;
     QListView *m_runList;
+    QLabel *m_runsEmpty;
     QListWidget *m_changesList;
     QListView *m_fileList;
     DiffView *m_diff;
@@ -108,6 +111,8 @@ private:
     RawFileViewer *m_rawViewer = nullptr;
 
     QString m_wantedRun;
+    bool m_previewSplitSet = false; // the user dragged the diff/preview split
+    bool m_runRequested = false; // selectRun asked for m_wantedRun before it was listed
     QString m_currentPath;
     int m_pendingHunk = 0; // where to land in the next diff shown; -1: its last hunk
 

@@ -413,21 +413,17 @@ void WikiBrowser::followLink(const QUrl &url)
     const QString key = url.path();
     if (openPage(key))
         return;
-    // Not in the list a search left: list every page again, then open it.
-    if (!m_search->text().isEmpty()) {
-        m_search->clear();
-        m_searchTimer->stop();
-        connect(
-            this, &WikiBrowser::pagesShown, this,
-            [this, key] {
-                if (!openPage(key))
-                    m_listStatus->setText(tr("There is no page \"%1\".").arg(key));
-            },
-            Qt::SingleShotConnection);
-        loadAll();
-        return;
-    }
-    m_listStatus->setText(tr("There is no page \"%1\".").arg(key));
+    // Not listed: hidden by a search, or written after the list was read.
+    m_search->clear();
+    m_searchTimer->stop();
+    connect(
+        this, &WikiBrowser::pagesShown, this,
+        [this, key] {
+            if (!openPage(key))
+                m_listStatus->setText(tr("There is no page \"%1\".").arg(key));
+        },
+        Qt::SingleShotConnection);
+    loadAll();
 }
 
 void WikiBrowser::newPage(const QString &key)

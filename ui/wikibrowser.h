@@ -58,8 +58,8 @@ public:
 
     // Opens a page by key in the list; false when it is not listed.
     bool openPage(const QString &key);
-    // Opens the page a `ktx-wiki:<key>` link names (listing every page again
-    // when a search hides it); other links are ignored.
+    // Opens the page a `ktx-wiki:<key>` link names, listing every page again
+    // when it is not listed; other links are ignored.
     void followLink(const QUrl &url);
     static constexpr const char *LinkScheme = "ktx-wiki";
     // Starts a new global page with this key in the editor (saved on Save).
