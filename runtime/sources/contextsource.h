@@ -8,6 +8,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 #include <memory>
 
@@ -69,6 +70,9 @@ struct ContextSourceInput
     // root -> bytes), empty on the first ingest: what the source said last
     // time, so facts it no longer states can be taken back.
     QMap<QString, QByteArray> previousFiles;
+    // The context source's own fields from ktx.yaml (connections.<id>), for the
+    // options a parser honours, e.g. LookML `mappings.expectedLookerConnectionName`.
+    QVariantMap connectionFields;
 };
 
 // Deterministic output: whole files by repository path (semantic-layer/<conn>/*.yaml,

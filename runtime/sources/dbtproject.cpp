@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QMap>
 #include <QRegularExpression>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -69,6 +70,322 @@ QStringList stringList(const QJsonValue &value)
     return out;
 }
 
+// The project's files: a folder on disk, or the bytes of an earlier sync, so
+// what dbt said last time is read by exactly the same rules.
+class Files
+{
+public:
+    explicit Files(const QString &root)
+        : m_root(root)
+    { }
+    explicit Files(const QMap<QString, QByteArray> &files)
+        : m_files(&files)
+    { }
+
+    bool exists(const QString &relative) const
+    {
+        return m_files ? m_files->contains(relative) : m_root.exists(relative);
+    }
+    bool isDir(const QString &relative) const
+    {
+        if (!m_files)
+            return QFileInfo(m_root.filePath(relative)).isDir();
+        const QString prefix = QDir::cleanPath(relative) + QLatin1Char('/');
+        const auto it = m_files->lowerBound(prefix);
+        return it != m_files->cend() && it.key().startsWith(prefix);
+    }
+    // Every file below `relative`, relative to the root, in no particular order.
+    QStringList filesUnder(const QString &relative) const
+    {
+        QStringList out;
+        if (m_files) {
+            const QString prefix = QDir::cleanPath(relative) + QLatin1Char('/');
+            for (auto it = m_files->lowerBound(prefix);
+                 it != m_files->cend() && it.key().startsWith(prefix); ++it)
+                out << it.key();
+            return out;
+        }
+        QDirIterator it(m_root.filePath(relative), QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            out << m_root.relativeFilePath(it.next());
+        return out;
+    }
+    std::optional<QByteArray> read(const QString &relative, QString *error) const
+    {
+        if (m_files) {
+            const auto it = m_files->constFind(relative);
+            if (it != m_files->cend())
+                return *it;
+            *error = QStringLiteral("not in the previous sync");
+            return std::nullopt;
+        }
+        QFile f(m_root.filePath(relative));
+        if (!f.open(QIODevice::ReadOnly)) {
+            *error = f.errorString();
+            return std::nullopt;
+        }
+        return f.readAll();
+    }
+
+private:
+    QDir m_root;
+    const QMap<QString, QByteArray> *m_files = nullptr;
+};
+
+class Reader
+{
+public:
+    Reader(const Files &files, DbtProject &project)
+        : m_files(files)
+        , m_project(project)
+    { }
+
+    const Files &files() const { return m_files; }
+
+    std::optional<QByteArray> read(const QString &relative)
+    {
+        QString error;
+        auto bytes = m_files.read(relative, &error);
+        if (!bytes) {
+            m_project.errors << SourceFileIssue {
+                relative, 0, 0, QStringLiteral("cannot read the file: %1").arg(error)};
+            return std::nullopt;
+        }
+        m_project.filesRead << relative;
+        return bytes;
+    }
+
+    std::optional<YamlDocument> yaml(const QString &relative)
+    {
+        const auto bytes = read(relative);
+        if (!bytes)
+            return std::nullopt;
+        auto doc = YamlDocument::parse(*bytes, relative);
+        if (!doc) {
+            m_project.errors << SourceFileIssue {relative, doc.error().line, doc.error().column,
+                                                 doc.error().message};
+            return std::nullopt;
+        }
+        return std::move(doc).value();
+    }
+
+    void issue(const QString &path, const YamlNode *at, const QString &message)
+    {
+        issue(path, at ? at->start.line : 0, at ? at->start.column : 0, message);
+    }
+    void issue(const QString &path, int line, int column, const QString &message)
+    {
+        // The same spot can be read twice (a source's schema for each of its tables).
+        const QString key
+            = QStringLiteral("%1:%2:%3:%4").arg(path).arg(line).arg(column).arg(message);
+        if (m_reported.contains(key))
+            return;
+        m_reported.insert(key);
+        m_project.errors << SourceFileIssue {path, line, column, message};
+    }
+
+private:
+    const Files &m_files;
+    DbtProject &m_project;
+    QSet<QString> m_reported;
+};
+
+// dbt's `var()`: `vars:` of dbt_project.yml, global and `<project>:`-scoped (the
+// scoped value wins for the project's own models), with the call's default.
+class Vars
+{
+public:
+    Vars(Reader &reader)
+        : m_reader(reader)
+    { }
+
+    void load(const YamlNode *vars, const QString &projectName)
+    {
+        if (!vars || !vars->isMapping())
+            return;
+        QJsonObject scoped;
+        for (const YamlEntry &e : vars->entries) {
+            if (e.key.text == projectName && e.value.isMapping())
+                scoped = e.value.toJson().toObject();
+            else
+                m_values.insert(e.key.text, e.value.toJson());
+        }
+        for (auto it = scoped.begin(); it != scoped.end(); ++it)
+            m_values.insert(it.key(), it.value());
+    }
+
+    // A `var('name'[, default])` call's value: the project's, else the default;
+    // nullopt (with an issue at path:line:column) when neither exists.
+    std::optional<QJsonValue> value(const QString &name, const QString &defaultText,
+                                    const QString &path, int line, int column)
+    {
+        if (const auto it = m_values.constFind(name); it != m_values.cend())
+            return *it;
+        if (!defaultText.trimmed().isEmpty())
+            return literal(defaultText.trimmed());
+        m_reader.issue(path, line, column,
+                       QStringLiteral("var('%1') is not defined in the vars of dbt_project.yml "
+                                      "and the call has no default")
+                           .arg(name));
+        return std::nullopt;
+    }
+
+    // `text` with its `{{ var(...) }}` expressions replaced. When the whole text is
+    // one expression the var's own JSON type is kept (a list of accepted values,
+    // `enabled: false`). `line`/`column` locate the text's first character.
+    std::optional<QJsonValue> resolve(const QString &text, const QString &path, int line,
+                                      int column)
+    {
+        static const QRegularExpression expr(QStringLiteral(
+            "\\{\\{-?\\s*var\\(\\s*(['\"])([^'\"]+)\\1\\s*(?:,\\s*(.*?))?\\)\\s*-?\\}\\}"));
+        if (!text.contains(QLatin1String("var(")))
+            return QJsonValue(text);
+        QString out;
+        qsizetype last = 0;
+        bool ok = true;
+        for (auto it = expr.globalMatch(text); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            // Located at `var`, as for SQL files.
+            const auto [l, c] = position(
+                text, text.indexOf(QLatin1String("var("), m.capturedStart()), line, column);
+            const auto v = value(m.captured(2), m.captured(3), path, l, c);
+            if (!v) {
+                ok = false;
+                continue;
+            }
+            if (m.capturedStart() == 0 && m.capturedEnd() == text.size())
+                return *v;
+            out += text.mid(last, m.capturedStart() - last) + scalarText(*v);
+            last = m.capturedEnd();
+        }
+        if (!ok)
+            return std::nullopt;
+        return QJsonValue(out + text.mid(last));
+    }
+
+    // A YAML scalar's value with its vars resolved; the scalar's JSON otherwise.
+    std::optional<QJsonValue> resolve(const YamlNode &node, const QString &path)
+    {
+        if (!node.isScalar() || !node.text.contains(QLatin1String("var(")))
+            return node.toJson();
+        const int quote = node.scalarStyle == YamlNode::ScalarStyle::SingleQuoted
+                || node.scalarStyle == YamlNode::ScalarStyle::DoubleQuoted
+            ? 1
+            : 0;
+        return resolve(node.text, path, node.start.line, node.start.column + quote);
+    }
+
+    // Every `var()` call in a SQL file: those that resolve to nothing are reported
+    // where they are (dbt fails to compile such a model; we still read it).
+    void checkSql(const QString &sql, const QString &path)
+    {
+        static const QRegularExpression call(
+            QStringLiteral("\\bvar\\(\\s*(['\"])([^'\"]+)\\1\\s*(?:,\\s*([^)]*?))?\\s*\\)"));
+        for (auto it = call.globalMatch(sql); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            const auto [l, c] = position(sql, m.capturedStart(), 1, 1);
+            value(m.captured(2), m.captured(3), path, l, c);
+        }
+    }
+
+    // `key=var('name'[, default])` inside a SQL `config()` call.
+    std::optional<QJsonValue> quiet(const QString &name, const QString &defaultText) const
+    {
+        if (const auto it = m_values.constFind(name); it != m_values.cend())
+            return *it;
+        if (!defaultText.trimmed().isEmpty())
+            return literal(defaultText.trimmed());
+        return std::nullopt;
+    }
+
+    static QJsonValue literal(const QString &text)
+    {
+        if (text.size() >= 2
+            && ((text.startsWith(QLatin1Char('\'')) && text.endsWith(QLatin1Char('\'')))
+                || (text.startsWith(QLatin1Char('"')) && text.endsWith(QLatin1Char('"')))))
+            return text.mid(1, text.size() - 2);
+        if (text == QLatin1String("true") || text == QLatin1String("True"))
+            return true;
+        if (text == QLatin1String("false") || text == QLatin1String("False"))
+            return false;
+        if (text == QLatin1String("none") || text == QLatin1String("None"))
+            return QJsonValue::Null;
+        bool isNumber = false;
+        const double d = text.toDouble(&isNumber);
+        if (isNumber)
+            return d;
+        if (text.startsWith(QLatin1Char('[')) || text.startsWith(QLatin1Char('{'))) {
+            // A Python/Jinja literal: single quotes read as JSON's double quotes.
+            QString json = text;
+            json.replace(QLatin1Char('\''), QLatin1Char('"'));
+            const QJsonDocument doc = QJsonDocument::fromJson(
+                QByteArray(QByteArrayLiteral("{\"v\":") + json.toUtf8() + '}'));
+            if (doc.isObject())
+                return doc.object().value(QStringLiteral("v"));
+        }
+        return text;
+    }
+
+private:
+    static QString scalarText(const QJsonValue &v)
+    {
+        if (v.isString())
+            return v.toString();
+        if (v.isBool())
+            return v.toBool() ? QStringLiteral("True") : QStringLiteral("False");
+        if (v.isDouble())
+            return QString::number(v.toDouble());
+        if (v.isNull())
+            return QStringLiteral("None");
+        return QString::fromUtf8(
+            QJsonDocument(v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject()))
+                .toJson(QJsonDocument::Compact));
+    }
+
+    static std::pair<int, int> position(const QString &text, qsizetype offset, int line, int column)
+    {
+        const QStringView before = QStringView(text).left(offset);
+        const qsizetype newlines = before.count(QLatin1Char('\n'));
+        if (newlines == 0)
+            return {line, column + int(offset)};
+        return {line + int(newlines), int(offset - before.lastIndexOf(QLatin1Char('\n')))};
+    }
+
+    Reader &m_reader;
+    QHash<QString, QJsonValue> m_values;
+};
+
+// A YAML node as JSON with the `{{ var() }}` expressions of its scalars resolved,
+// each located where it is written. A scalar whose var is undefined stays as
+// written when `keepUnresolved` (test arguments: the test is still kept), else
+// it is left out (a config key then takes its default). Without vars: toJson().
+QJsonValue resolvedJson(const YamlNode &node, Vars *vars, const QString &path,
+                        bool keepUnresolved = false)
+{
+    if (!vars)
+        return node.toJson();
+    if (node.isScalar()) {
+        const auto v = vars->resolve(node, path);
+        return v ? *v : keepUnresolved ? node.toJson() : QJsonValue(QJsonValue::Undefined);
+    }
+    if (node.isSequence()) {
+        QJsonArray out;
+        for (const YamlNode &i : node.items)
+            if (const QJsonValue v = resolvedJson(i, vars, path, keepUnresolved); !v.isUndefined())
+                out.append(v);
+        return out;
+    }
+    if (node.isMapping()) {
+        QJsonObject out;
+        for (const YamlEntry &e : node.entries)
+            if (const QJsonValue v = resolvedJson(e.value, vars, path, keepUnresolved);
+                !v.isUndefined())
+                out.insert(e.key.text, v);
+        return out;
+    }
+    return node.toJson();
+}
+
 // `{{ doc("name") }}` references resolved against the project's doc blocks.
 QString resolveDocs(QString text, const QHash<QString, QString> &docs)
 {
@@ -90,7 +407,8 @@ QString resolveDocs(QString text, const QHash<QString, QString> &docs)
 
 // A test entry: `unique`, `{relationships: {to: ..., field: ...}}`,
 // `{name: my_test, test_name: accepted_values, values: [...]}` or a package test.
-std::optional<DbtTest> parseTest(const YamlNode &item, const QString &columnName)
+std::optional<DbtTest> parseTest(const YamlNode &item, const QString &columnName, Vars *vars,
+                                 const QString &path)
 {
     DbtTest test;
     QString fullName;
@@ -100,13 +418,13 @@ std::optional<DbtTest> parseTest(const YamlNode &item, const QString &columnName
         const YamlNode *testName = item.find(u"test_name");
         if (testName) {
             fullName = scalar(testName);
-            test.kwargs = item.toJson().toObject();
+            test.kwargs = resolvedJson(item, vars, path, true).toObject();
             test.kwargs.remove(QStringLiteral("test_name"));
             test.kwargs.remove(QStringLiteral("name"));
         } else {
             const YamlEntry &first = item.entries.front();
             fullName = first.key.text;
-            test.kwargs = first.value.toJson().toObject();
+            test.kwargs = resolvedJson(first.value, vars, path, true).toObject();
         }
         // dbt 1.10 nests the arguments under `arguments:`.
         const QJsonObject arguments = test.kwargs.take(QStringLiteral("arguments")).toObject();
@@ -123,7 +441,8 @@ std::optional<DbtTest> parseTest(const YamlNode &item, const QString &columnName
     return test;
 }
 
-QList<DbtTest> parseTests(const YamlNode &owner, const QString &columnName)
+QList<DbtTest> parseTests(const YamlNode &owner, const QString &columnName, Vars *vars,
+                          const QString &path)
 {
     QList<DbtTest> tests;
     for (const auto key : {u"tests", u"data_tests"}) {
@@ -131,13 +450,14 @@ QList<DbtTest> parseTests(const YamlNode &owner, const QString &columnName)
         if (!list || !list->isSequence())
             continue;
         for (const YamlNode &item : list->items)
-            if (auto t = parseTest(item, columnName))
+            if (auto t = parseTest(item, columnName, vars, path))
                 tests << *t;
     }
     return tests;
 }
 
-QList<DbtColumn> parseColumns(const YamlNode &owner, const QHash<QString, QString> &docs)
+QList<DbtColumn> parseColumns(const YamlNode &owner, const QHash<QString, QString> &docs,
+                              Vars *vars, const QString &path)
 {
     QList<DbtColumn> columns;
     const YamlNode *list = owner.find(u"columns");
@@ -156,7 +476,7 @@ QList<DbtColumn> parseColumns(const YamlNode &owner, const QHash<QString, QStrin
             c.tags = stringList(tags->toJson());
         if (const YamlNode *config = item.find(u"config"); config && config->find(u"tags"))
             c.tags += stringList(config->find(u"tags")->toJson());
-        c.tests = parseTests(item, c.name);
+        c.tests = parseTests(item, c.name, vars, path);
         columns << c;
     }
     return columns;
@@ -180,17 +500,18 @@ bool isConfigKey(const QString &key, const YamlNode &value)
     return !value.isMapping() || mappingConfigs.contains(key);
 }
 
-void collectFolderConfig(const YamlNode &node, const QString &folder, QList<FolderConfig> &out)
+void collectFolderConfig(const YamlNode &node, const QString &folder, QList<FolderConfig> &out,
+                         Vars &vars)
 {
     FolderConfig here {folder, {}};
     for (const YamlEntry &e : node.entries) {
         const QString key = e.key.text;
         if (isConfigKey(key, e.value)) {
             here.config.insert(key.startsWith(QLatin1Char('+')) ? key.mid(1) : key,
-                               e.value.toJson());
+                               resolvedJson(e.value, &vars, QStringLiteral("dbt_project.yml")));
         } else {
             collectFolderConfig(e.value, folder.isEmpty() ? key : folder + QLatin1Char('/') + key,
-                                out);
+                                out, vars);
         }
     }
     if (!here.config.isEmpty())
@@ -198,14 +519,30 @@ void collectFolderConfig(const YamlNode &node, const QString &folder, QList<Fold
 }
 
 // `{{ config(alias='x', schema="y", enabled=false, tags=['a']) }}` in a model's SQL.
-QJsonObject sqlConfig(const QString &sql)
+QJsonObject sqlConfig(const QString &sql, const Vars &vars)
 {
     QJsonObject config;
-    static const QRegularExpression call(QStringLiteral("\\{\\{-?\\s*config\\s*\\(([^)]*)\\)"));
+    static const QRegularExpression call(QStringLiteral("\\{\\{-?\\s*config\\s*\\("));
     const QRegularExpressionMatch m = call.match(sql);
     if (!m.hasMatch())
         return config;
-    const QString args = m.captured(1);
+    // The arguments up to the matching parenthesis: they may hold var() calls.
+    qsizetype end = m.capturedEnd();
+    QChar quote;
+    for (int depth = 1; end < sql.size(); ++end) {
+        const QChar c = sql.at(end);
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar();
+        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+        } else if (c == QLatin1Char('(')) {
+            ++depth;
+        } else if (c == QLatin1Char(')') && --depth == 0) {
+            break;
+        }
+    }
+    const QString args = sql.mid(m.capturedEnd(), end - m.capturedEnd());
     static const QRegularExpression quoted(
         QStringLiteral("\\b([A-Za-z_]+)\\s*=\\s*['\"]([^'\"]*)['\"]"));
     for (auto it = quoted.globalMatch(args); it.hasNext();) {
@@ -218,6 +555,15 @@ QJsonObject sqlConfig(const QString &sql)
         const auto b = it.next();
         config.insert(b.captured(1), b.captured(2).toLower() == QLatin1String("true"));
     }
+    // `schema=var('mart_schema', 'marts')`; an undefined var leaves the key unset
+    // (Vars::checkSql reports it with its location).
+    static const QRegularExpression var(QStringLiteral(
+        "\\b([A-Za-z_]+)\\s*=\\s*var\\(\\s*['\"]([^'\"]+)['\"]\\s*(?:,\\s*([^)]*?))?\\s*\\)"));
+    for (auto it = var.globalMatch(args); it.hasNext();) {
+        const auto v = it.next();
+        if (const auto value = vars.quiet(v.captured(2), v.captured(3)))
+            config.insert(v.captured(1), *value);
+    }
     static const QRegularExpression list(QStringLiteral("\\btags\\s*=\\s*\\[([^\\]]*)\\]"));
     if (const auto l = list.match(args); l.hasMatch()) {
         QJsonArray tags;
@@ -229,54 +575,9 @@ QJsonObject sqlConfig(const QString &sql)
     return config;
 }
 
-class Reader
+QString targetSchemaFromProfiles(Reader &reader, const QString &profileName)
 {
-public:
-    Reader(const QString &root, DbtProject &project)
-        : m_root(root)
-        , m_project(project)
-    { }
-
-    std::optional<QByteArray> read(const QString &relative)
-    {
-        QFile f(m_root.filePath(relative));
-        if (!f.open(QIODevice::ReadOnly)) {
-            m_project.errors << SourceFileIssue {
-                relative, 0, 0, QStringLiteral("cannot read the file: %1").arg(f.errorString())};
-            return std::nullopt;
-        }
-        m_project.filesRead << relative;
-        return f.readAll();
-    }
-
-    std::optional<YamlDocument> yaml(const QString &relative)
-    {
-        const auto bytes = read(relative);
-        if (!bytes)
-            return std::nullopt;
-        auto doc = YamlDocument::parse(*bytes, relative);
-        if (!doc) {
-            m_project.errors << SourceFileIssue {relative, doc.error().line, doc.error().column,
-                                                 doc.error().message};
-            return std::nullopt;
-        }
-        return std::move(doc).value();
-    }
-
-    void issue(const QString &path, const YamlNode *at, const QString &message)
-    {
-        m_project.errors << SourceFileIssue {path, at ? at->start.line : 0,
-                                             at ? at->start.column : 0, message};
-    }
-
-private:
-    QDir m_root;
-    DbtProject &m_project;
-};
-
-QString targetSchemaFromProfiles(Reader &reader, const QDir &root, const QString &profileName)
-{
-    if (profileName.isEmpty() || !root.exists(QStringLiteral("profiles.yml")))
+    if (profileName.isEmpty() || !reader.files().exists(QStringLiteral("profiles.yml")))
         return {};
     const auto doc = reader.yaml(QStringLiteral("profiles.yml"));
     if (!doc || !doc->root())
@@ -448,6 +749,10 @@ void mergeManifest(const QJsonObject &manifest, DbtProject &project, QList<DbtNo
 
 } // namespace
 
+namespace {
+Result<DbtProject> readProject(const Files &files);
+} // namespace
+
 Result<DbtProject> DbtProject::load(const QString &rootDir)
 {
     const QDir root(rootDir);
@@ -461,15 +766,32 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                              .arg(QDir::toNativeSeparators(rootDir)),
                          QStringLiteral("Point source_dir (or path inside the repository) at the "
                                         "folder holding dbt_project.yml."));
+    return readProject(Files(rootDir));
+}
 
+Result<DbtProject> DbtProject::fromFiles(const QMap<QString, QByteArray> &files)
+{
+    if (!files.contains(QStringLiteral("dbt_project.yml")))
+        return makeError(QStringLiteral("dbt_project_missing"),
+                         QStringLiteral("The files hold no dbt_project.yml, so they are not a dbt "
+                                        "project."));
+    return readProject(Files(files));
+}
+
+namespace {
+
+Result<DbtProject> readProject(const Files &files)
+{
     DbtProject project;
-    Reader reader(rootDir, project);
+    Reader reader(files, project);
+    Vars vars(reader);
     QList<FolderConfig> folderConfigs;
     QString profileName;
     if (const auto doc = reader.yaml(QStringLiteral("dbt_project.yml")); doc && doc->root()) {
         const YamlNode *r = doc->root();
         project.name = scalar(r->find(u"name"));
         profileName = scalar(r->find(u"profile"));
+        vars.load(r->find(u"vars"), project.name);
         for (const auto key : {u"model-paths", u"source-paths"}) {
             if (const YamlNode *paths = r->find(key))
                 project.modelPaths += stringList(paths->toJson());
@@ -479,13 +801,13 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                 // Configs under the project's own name apply to its models; others
                 // configure installed packages, which we do not read.
                 if (e.key.text == project.name && e.value.isMapping())
-                    collectFolderConfig(e.value, {}, folderConfigs);
+                    collectFolderConfig(e.value, {}, folderConfigs, vars);
                 else if (isConfigKey(e.key.text, e.value))
                     folderConfigs << FolderConfig {
                         {},
                         QJsonObject {
                             {e.key.text.mid(e.key.text.startsWith(QLatin1Char('+')) ? 1 : 0),
-                             e.value.toJson()}}};
+                             resolvedJson(e.value, &vars, QStringLiteral("dbt_project.yml"))}}};
             }
         }
     }
@@ -498,22 +820,19 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                          return a.folder.count(QLatin1Char('/')) + !a.folder.isEmpty()
                              < b.folder.count(QLatin1Char('/')) + !b.folder.isEmpty();
                      });
-    project.targetSchema = targetSchemaFromProfiles(reader, root, profileName);
+    project.targetSchema = targetSchemaFromProfiles(reader, profileName);
 
     // Every file under the model paths, in a stable order.
     QStringList sqlFiles, yamlFiles, docFiles;
     QHash<QString, QString> modelPathOf; // file -> the model path it sits under
     for (const QString &modelPath : std::as_const(project.modelPaths)) {
-        const QString dir = root.filePath(modelPath);
-        if (!QFileInfo(dir).isDir()) {
+        if (!files.isDir(modelPath)) {
             project.skipped << SkippedItem {QStringLiteral("model path %1").arg(modelPath),
                                             QStringLiteral("the folder does not exist"),
                                             QStringLiteral("dbt_project.yml"), 0};
             continue;
         }
-        QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString relative = root.relativeFilePath(it.next());
+        for (const QString &relative : files.filesUnder(modelPath)) {
             modelPathOf.insert(relative, modelPath);
             if (relative.endsWith(QLatin1String(".sql")) || relative.endsWith(QLatin1String(".py")))
                 sqlFiles << relative;
@@ -556,7 +875,9 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
         m.sqlPath = file;
         m.path = file;
         m.line = 1;
-        m.config = sqlConfig(QString::fromUtf8(*bytes));
+        const QString sql = QString::fromUtf8(*bytes);
+        m.config = sqlConfig(sql, vars);
+        vars.checkSql(sql, file);
         if (const auto it = modelIndex.constFind(m.name); it != modelIndex.cend()) {
             project.errors << SourceFileIssue {
                 file, 1, 1,
@@ -604,10 +925,10 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                 m.path = file;
                 m.line = item.start.line;
                 m.description = resolveDocs(scalar(item.find(u"description")), docs);
-                m.columns = parseColumns(item, docs);
-                m.tests = parseTests(item, {});
+                m.columns = parseColumns(item, docs, &vars, file);
+                m.tests = parseTests(item, {}, &vars, file);
                 if (const YamlNode *config = item.find(u"config"); config && config->isMapping()) {
-                    const QJsonObject c = config->toJson().toObject();
+                    const QJsonObject c = resolvedJson(*config, &vars, file).toObject();
                     for (auto it = c.begin(); it != c.end(); ++it)
                         if (!m.config.contains(it.key())) // SQL config() wins, as in dbt
                             m.config.insert(it.key(), it.value());
@@ -624,8 +945,14 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                     reader.issue(file, &item, QStringLiteral("a source entry without a name"));
                     continue;
                 }
-                const QString schema = scalar(item.find(u"schema"));
-                const QString database = scalar(item.find(u"database"));
+                const auto resolvedScalar = [&](const YamlNode *node) {
+                    if (!node || !node->isScalar() || node->isNull())
+                        return QString();
+                    const QJsonValue v = resolvedJson(*node, &vars, file);
+                    return v.isString() ? v.toString() : QString();
+                };
+                const QString schema = resolvedScalar(item.find(u"schema"));
+                const QString database = resolvedScalar(item.find(u"database"));
                 const QString loadedAt = scalar(item.find(u"loaded_at_field"));
                 const QJsonObject freshness = item.find(u"freshness")
                     ? item.find(u"freshness")->toJson().toObject()
@@ -654,13 +981,13 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
                                          .arg(sourceName, s.name));
                         continue;
                     }
-                    s.alias = scalar(t.find(u"identifier"));
+                    s.alias = resolvedScalar(t.find(u"identifier"));
                     s.schema = schema.isEmpty() ? sourceName : schema;
                     s.database = database;
                     // The source's own description is about the group, not this table.
                     s.description = resolveDocs(scalar(t.find(u"description")), docs);
-                    s.columns = parseColumns(t, docs);
-                    s.tests = parseTests(t, {});
+                    s.columns = parseColumns(t, docs, &vars, file);
+                    s.tests = parseTests(t, {}, &vars, file);
                     s.loadedAtField = scalar(t.find(u"loaded_at_field"));
                     if (s.loadedAtField.isEmpty())
                         s.loadedAtField = loadedAt;
@@ -714,7 +1041,7 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
     }
 
     const QString manifestPath = QStringLiteral("target/manifest.json");
-    if (root.exists(manifestPath)) {
+    if (files.exists(manifestPath)) {
         if (const auto bytes = reader.read(manifestPath)) {
             QJsonParseError error;
             const QJsonDocument doc = QJsonDocument::fromJson(*bytes, &error);
@@ -752,7 +1079,12 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
     }
     // Disabled models build nothing.
     for (auto it = models.begin(); it != models.end();) {
-        if (it->config.value(QStringLiteral("enabled")).toBool(true)) {
+        // `enabled: "{{ var('x') }}"` inside a larger string resolves to text.
+        const QJsonValue enabled = it->config.value(QStringLiteral("enabled"));
+        if (enabled.isString()
+                ? enabled.toString().trimmed().compare(QLatin1String("false"), Qt::CaseInsensitive)
+                    != 0
+                : enabled.toBool(true)) {
             ++it;
             continue;
         }
@@ -776,5 +1108,7 @@ Result<DbtProject> DbtProject::load(const QString &rootDir)
               });
     return project;
 }
+
+} // namespace
 
 } // namespace ktx

@@ -3,8 +3,10 @@
 #include "core/result.h"
 #include "sources/contextsource.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -64,6 +66,9 @@ class DbtProject
 {
 public:
     static Result<DbtProject> load(const QString &rootDir);
+    // The same read over files held in memory (path relative to the root ->
+    // bytes), e.g. the previous sync's evidence.
+    static Result<DbtProject> fromFiles(const QMap<QString, QByteArray> &files);
 
     QString name; // dbt_project.yml `name`
     QStringList modelPaths;

@@ -233,6 +233,247 @@ QString matchColumn(const QStringList &columns, const QString &name)
     return {};
 }
 
+// Which warehouse source each model or source table of a project attaches to.
+struct Attachment
+{
+    QHash<const DbtNode *, int> attached; // node -> target index
+    QMap<int, const DbtNode *> owner; // target index -> the node that describes it
+    QList<QPair<const DbtNode *, QString>> unmapped; // node, why
+    QList<SkippedItem> skipped;
+};
+
+Attachment attach(const DbtProject &project, const QList<Target> &targets,
+                  const QString &warehouseConnectionId)
+{
+    Attachment a;
+    QList<const DbtNode *> nodes;
+    for (const DbtNode &m : project.models)
+        nodes << &m;
+    for (const DbtNode &s : project.sources)
+        nodes << &s;
+    for (const DbtNode *n : std::as_const(nodes)) {
+        QList<int> byName;
+        for (int i = 0; i < targets.size(); ++i)
+            if (targets[i].table.compare(n->alias, Qt::CaseInsensitive) == 0)
+                byName << i;
+        QList<int> candidates;
+        if (!n->schema.isEmpty()) {
+            for (int i : std::as_const(byName))
+                if (targets[i].schema.compare(n->schema, Qt::CaseInsensitive) == 0)
+                    candidates << i;
+            // A reference without a schema is the connection's default schema
+            // (SQLite main, a search_path table): the name alone decides then.
+            if (candidates.isEmpty())
+                for (int i : std::as_const(byName))
+                    if (targets[i].schema.isEmpty())
+                        candidates << i;
+        } else if (!n->customSchema.isEmpty()) {
+            // No manifest and no profile: dbt's default names the schema
+            // <target>_<custom>, or <custom> with a custom generate_schema_name.
+            for (int i : std::as_const(byName)) {
+                const QString &s = targets[i].schema;
+                if (s.compare(n->customSchema, Qt::CaseInsensitive) == 0
+                    || s.endsWith(QLatin1Char('_') + n->customSchema, Qt::CaseInsensitive))
+                    candidates << i;
+            }
+            if (candidates.isEmpty() && byName.size() == 1)
+                candidates = byName;
+        } else {
+            candidates = byName;
+        }
+        const QString relation
+            = n->schema.isEmpty() ? n->alias : n->schema + QLatin1Char('.') + n->alias;
+        if (candidates.isEmpty()) {
+            a.unmapped << qMakePair(n,
+                                    QStringLiteral("no table %1 in warehouse connection %2")
+                                        .arg(relation, warehouseConnectionId));
+            continue;
+        }
+        if (candidates.size() > 1) {
+            QStringList names;
+            for (int i : std::as_const(candidates))
+                names << targets[i].sourceName;
+            a.unmapped << qMakePair(n,
+                                    QStringLiteral("%1 matches several warehouse tables (%2); "
+                                                   "set the model's schema or run dbt compile "
+                                                   "so target/manifest.json names it")
+                                        .arg(relation, names.join(QStringLiteral(", "))));
+            continue;
+        }
+        const int index = candidates.first();
+        if (const DbtNode *first = a.owner.value(index)) {
+            a.skipped << SkippedItem {
+                nodeLabel(*n),
+                QStringLiteral("builds the same table as %1, which already describes it")
+                    .arg(nodeLabel(*first)),
+                n->path, n->line};
+            continue;
+        }
+        a.owner.insert(index, n);
+        a.attached.insert(n, index);
+    }
+    return a;
+}
+
+using OriginFacts = QList<std::pair<QString, YamlValue>>; // key -> the value under `dbt`
+
+// What dbt states about one warehouse source, as it is written in the file.
+struct Derived
+{
+    const DbtNode *node = nullptr;
+    OriginFacts source; // descriptions, tags, freshness
+    QHash<QString, OriginFacts> columns; // lower-case warehouse column -> its facts
+    QStringList columnOrder; // warehouse spelling, in the node's column order
+    QList<YamlValue> joins; // to, on, relationship
+    QStringList grain;
+};
+
+const YamlValue *factOf(const OriginFacts &facts, const QString &key)
+{
+    for (const auto &[k, v] : facts)
+        if (k == key)
+            return &v;
+    return nullptr;
+}
+
+// `skipped` is null for the previous sync: only what dbt derived matters then.
+Derived derive(const DbtNode &node, const Target &target, const QList<Target> &targets,
+               const DbtProject &project, const Attachment &attachment, QList<SkippedItem> *skipped)
+{
+    Derived d;
+    d.node = &node;
+    const auto skip = [&](const QString &item, const QString &why) {
+        if (skipped)
+            *skipped << SkippedItem {item, why, node.path, node.line};
+    };
+    if (!node.description.isEmpty())
+        d.source.append({QStringLiteral("descriptions"), YamlValue::string(node.description)});
+    if (!target.overlay) {
+        if (!node.tags.isEmpty())
+            d.source.append({QStringLiteral("tags"), YamlValue::stringList(node.tags)});
+        if (!node.freshness.isEmpty()) {
+            QJsonObject freshness = node.freshness;
+            if (!node.loadedAtField.isEmpty())
+                freshness.insert(QStringLiteral("loaded_at_field"), node.loadedAtField);
+            d.source.append({QStringLiteral("freshness"), toValue(QJsonValue(freshness))});
+        }
+    }
+
+    for (const DbtColumn &c : node.columns) {
+        const QString name = matchColumn(target.columns, c.name);
+        if (name.isEmpty()) {
+            skip(QStringLiteral("column %1.%2").arg(node.name, c.name),
+                 QStringLiteral("not a column of %1 in the warehouse").arg(target.sourceName));
+            continue;
+        }
+        OriginFacts facts;
+        if (!c.description.isEmpty())
+            facts.append({QStringLiteral("descriptions"), YamlValue::string(c.description)});
+        YamlValue constraints = YamlValue::mapping();
+        if (hasTest(c, QStringLiteral("not_null")))
+            constraints.insert(QStringLiteral("not_null"), YamlValue::boolean(true));
+        if (hasTest(c, QStringLiteral("unique")))
+            constraints.insert(QStringLiteral("unique"), YamlValue::boolean(true));
+        if (!constraints.entries().empty())
+            facts.append({QStringLiteral("constraints"), constraints});
+        for (const DbtTest &t : c.tests) {
+            if (t.package != kDbt || t.name != QLatin1String("accepted_values"))
+                continue;
+            const QJsonValue values = t.kwargs.value(QStringLiteral("values"));
+            if (values.isArray()) {
+                facts.append({QStringLiteral("enum_values"), toValue(values)});
+            } else {
+                skip(QStringLiteral("accepted_values of %1.%2").arg(node.name, c.name),
+                     QStringLiteral("the values are Jinja (%1), not a list; the test is kept "
+                                    "under tests.dbt")
+                         .arg(values.toString()));
+            }
+            break;
+        }
+        if (!c.tests.isEmpty()) {
+            YamlValue tests = YamlValue::list();
+            for (const DbtTest &t : c.tests) {
+                QJsonObject kwargs = t.kwargs;
+                kwargs.remove(QStringLiteral("column_name"));
+                YamlValue test = YamlValue::mapping();
+                test.insert(QStringLiteral("name"), YamlValue::string(t.name));
+                test.insert(QStringLiteral("package"), YamlValue::string(t.package));
+                test.insert(QStringLiteral("kwargs"), toValue(QJsonValue(kwargs)));
+                tests.append(test);
+            }
+            facts.append({QStringLiteral("tests"), tests});
+        }
+        if (!d.columns.contains(name.toLower()))
+            d.columnOrder << name;
+        d.columns.insert(name.toLower(), facts);
+
+        // Joins from relationships tests.
+        for (const DbtTest &t : c.tests) {
+            if (t.package != kDbt || t.name != QLatin1String("relationships"))
+                continue;
+            const QString to = t.kwargs.value(QStringLiteral("to")).toString();
+            const auto rel = parseRelationTarget(to);
+            const DbtNode *related = !rel ? nullptr
+                : rel->source             ? project.source(rel->first, rel->second)
+                                          : project.model(rel->first);
+            if (!related || !attachment.attached.contains(related)) {
+                skip(QStringLiteral("relationship %1.%2 -> %3").arg(node.name, c.name, to),
+                     QStringLiteral("the related model or source maps to no warehouse table"));
+                continue;
+            }
+            const Target &other = targets[attachment.attached.value(related)];
+            QString field = t.kwargs.value(QStringLiteral("field")).toString();
+            if (const QString f = matchColumn(other.columns, field); !f.isEmpty())
+                field = f;
+            YamlValue join = YamlValue::mapping();
+            join.insert(QStringLiteral("to"), YamlValue::string(other.sourceName));
+            join.insert(
+                QStringLiteral("on"),
+                YamlValue::string(QStringLiteral("%1 = %2.%3").arg(name, other.sourceName, field)));
+            join.insert(QStringLiteral("relationship"),
+                        YamlValue::string(hasTest(c, QStringLiteral("unique"))
+                                              ? QStringLiteral("one_to_one")
+                                              : QStringLiteral("many_to_one")));
+            d.joins << join;
+        }
+    }
+
+    // Grain: a single unique column (or dbt_utils' unique combination).
+    for (const DbtTest &t : node.tests)
+        if (t.name == QLatin1String("unique_combination_of_columns")) {
+            for (const QJsonValue &v :
+                 t.kwargs.value(QStringLiteral("combination_of_columns")).toArray())
+                d.grain << matchColumn(target.columns, v.toString());
+            if (d.grain.contains(QString()))
+                d.grain.clear();
+            break;
+        }
+    if (d.grain.isEmpty())
+        for (const DbtColumn &c : node.columns)
+            if (hasTest(c, QStringLiteral("unique"))
+                && !matchColumn(target.columns, c.name).isEmpty()) {
+                d.grain << matchColumn(target.columns, c.name);
+                break;
+            }
+    return d;
+}
+
+// The mapping `map` without `key`.
+YamlValue without(const YamlValue &map, const QString &key)
+{
+    YamlValue out = YamlValue::mapping();
+    for (const auto &[k, v] : map.entries())
+        if (k != key)
+            out.insert(k, v);
+    return out;
+}
+
+QString scalarOf(const YamlValue &map, const QString &key)
+{
+    const YamlValue *v = entryOf(map, key);
+    return v ? v->scalarText() : QString();
+}
+
 } // namespace
 
 DbtSemanticMapper::DbtSemanticMapper(const DbtProject &project, const ContextSourceInput &input)
@@ -314,99 +555,39 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
         if (t.path.isEmpty())
             t.path = prefix + SourceFileName::forSource(t.sourceName);
 
-    // 2. Attach every model and source table to the table it builds or reads.
-    QList<const DbtNode *> nodes;
-    for (const DbtNode &m : m_project.models)
-        nodes << &m;
-    for (const DbtNode &s : m_project.sources)
-        nodes << &s;
-    QHash<const DbtNode *, int> attached; // node -> target index
-    QHash<int, const DbtNode *> owner;
-    QList<QPair<const DbtNode *, QString>> unmapped; // node, why
-    for (const DbtNode *n : std::as_const(nodes)) {
-        QList<int> byName;
-        for (int i = 0; i < targets.size(); ++i)
-            if (targets[i].table.compare(n->alias, Qt::CaseInsensitive) == 0)
-                byName << i;
-        QList<int> candidates;
-        if (!n->schema.isEmpty()) {
-            for (int i : std::as_const(byName))
-                if (targets[i].schema.compare(n->schema, Qt::CaseInsensitive) == 0)
-                    candidates << i;
-            // A reference without a schema is the connection's default schema
-            // (SQLite main, a search_path table): the name alone decides then.
-            if (candidates.isEmpty())
-                for (int i : std::as_const(byName))
-                    if (targets[i].schema.isEmpty())
-                        candidates << i;
-        } else if (!n->customSchema.isEmpty()) {
-            // No manifest and no profile: dbt's default names the schema
-            // <target>_<custom>, or <custom> with a custom generate_schema_name.
-            for (int i : std::as_const(byName)) {
-                const QString &s = targets[i].schema;
-                if (s.compare(n->customSchema, Qt::CaseInsensitive) == 0
-                    || s.endsWith(QLatin1Char('_') + n->customSchema, Qt::CaseInsensitive))
-                    candidates << i;
-            }
-            if (candidates.isEmpty() && byName.size() == 1)
-                candidates = byName;
-        } else {
-            candidates = byName;
-        }
-        const QString relation
-            = n->schema.isEmpty() ? n->alias : n->schema + QLatin1Char('.') + n->alias;
-        if (candidates.isEmpty()) {
-            unmapped << qMakePair(n,
-                                  QStringLiteral("no table %1 in warehouse connection %2")
-                                      .arg(relation, m_input.warehouseConnectionId));
-            continue;
-        }
-        if (candidates.size() > 1) {
-            QStringList names;
-            for (int i : std::as_const(candidates))
-                names << targets[i].sourceName;
-            unmapped << qMakePair(n,
-                                  QStringLiteral("%1 matches several warehouse tables (%2); "
-                                                 "set the model's schema or run dbt compile "
-                                                 "so target/manifest.json names it")
-                                      .arg(relation, names.join(QStringLiteral(", "))));
-            continue;
-        }
-        const int index = candidates.first();
-        if (const DbtNode *first = owner.value(index)) {
-            report.skipped << SkippedItem {
-                nodeLabel(*n),
-                QStringLiteral("builds the same table as %1, which already describes it")
-                    .arg(nodeLabel(*first)),
-                n->path, n->line};
-            continue;
-        }
-        owner.insert(index, n);
-        attached.insert(n, index);
-    }
+    // 2. Attach every model and source table to the table it builds or reads;
+    // the previous sync's project the same way, to know what dbt said last time.
+    const Attachment now = attach(m_project, targets, m_input.warehouseConnectionId);
+    report.skipped << now.skipped;
+    const QList<QPair<const DbtNode *, QString>> &unmapped = now.unmapped;
+    std::optional<DbtProject> previousProject;
+    if (!m_input.previousFiles.isEmpty())
+        if (auto p = DbtProject::fromFiles(m_input.previousFiles); p.ok())
+            previousProject = std::move(p).value();
+    Attachment before;
+    if (previousProject)
+        before = attach(*previousProject, targets, m_input.warehouseConnectionId);
 
-    // The source a relationships test points at, by the related node's table.
-    const auto relatedTarget = [&](const DbtNode &from, const QString &to) -> std::optional<int> {
-        const auto rel = parseRelationTarget(to);
-        if (!rel)
-            return std::nullopt;
-        const DbtNode *related
-            = rel->source ? m_project.source(rel->first, rel->second) : m_project.model(rel->first);
-        Q_UNUSED(from);
-        if (!related || !attached.contains(related))
-            return std::nullopt;
-        return attached.value(related);
-    };
-
-    // 3. Merge each attached node into its source file.
-    QList<int> order = owner.keys();
+    // 3. Merge each attached node into its source file, and take back what dbt
+    // derived last time and no longer states.
+    QList<int> order = now.owner.keys();
+    for (int index : before.owner.keys())
+        if (!now.owner.contains(index))
+            order << index;
     std::sort(order.begin(), order.end(),
               [&](int a, int b) { return targets[a].path < targets[b].path; });
     for (int index : std::as_const(order)) {
         const Target &target = targets[index];
-        const DbtNode &node = *owner.value(index);
-        const QByteArray before = m_input.baseFiles.value(target.path);
+        std::optional<Derived> cur, prev;
+        if (const DbtNode *n = now.owner.value(index))
+            cur = derive(*n, target, targets, m_project, now, &report.skipped);
+        if (const DbtNode *n = before.owner.value(index))
+            prev = derive(*n, target, targets, *previousProject, before, nullptr);
+        const DbtNode &node = *(cur ? cur->node : prev->node);
+        const QByteArray beforeBytes = m_input.baseFiles.value(target.path);
         const bool exists = m_input.baseFiles.contains(target.path);
+        if (!cur && !exists)
+            continue; // nothing written before, nothing to take back
         const QString columnsKey
             = target.overlay ? QStringLiteral("column_overrides") : QStringLiteral("columns");
 
@@ -414,120 +595,104 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
         if (exists) {
             const auto found = parsed.constFind(target.path);
             if (found == parsed.cend()) {
-                report.skipped << SkippedItem {nodeLabel(node),
-                                               QStringLiteral("%1 is not valid YAML; fix it "
-                                                              "and ingest again")
-                                                   .arg(target.path),
-                                               node.path, node.line};
+                if (cur)
+                    report.skipped << SkippedItem {nodeLabel(node),
+                                                   QStringLiteral("%1 is not valid YAML; fix it "
+                                                                  "and ingest again")
+                                                       .arg(target.path),
+                                                   node.path, node.line};
                 continue;
             }
             doc = &*found;
         }
         const YamlNode *root = doc ? doc->root() : nullptr;
+        // dbt no longer states `key`: drop its `dbt` value when that is still exactly
+        // what dbt wrote last time; a different value is someone's edit and stays.
+        const auto takeBack = [&](const QString &what, const YamlValue &current,
+                                  const YamlValue &derived) {
+            if (sameValue(current, derived))
+                return true;
+            report.skipped << SkippedItem {
+                what,
+                QStringLiteral("dbt no longer states it, but %1 holds a value that differs from "
+                               "what dbt derived last time (edited by hand?), so it is kept")
+                    .arg(target.path),
+                node.path, node.line};
+            return false;
+        };
 
         // Columns: the dbt facts per warehouse column.
         YamlValue columnList
             = root && root->find(columnsKey) ? toValue(*root->find(columnsKey)) : YamlValue::list();
         if (columnList.type() != YamlValue::Type::List)
             columnList = YamlValue::list();
-        YamlValue newColumns = YamlValue::list();
-        QStringList touched;
-        for (const DbtColumn &c : node.columns) {
-            const QString name = matchColumn(target.columns, c.name);
-            if (name.isEmpty()) {
-                report.skipped << SkippedItem {
-                    QStringLiteral("column %1.%2").arg(node.name, c.name),
-                    QStringLiteral("not a column of %1 in the warehouse").arg(target.sourceName),
-                    node.path, node.line};
-                continue;
-            }
-            touched << name;
-        }
-        const auto dbtFacts = [&](const DbtColumn &c, YamlValue entry) {
-            if (!c.description.isEmpty())
-                setOrigin(entry, QStringLiteral("descriptions"), YamlValue::string(c.description));
-            YamlValue constraints = YamlValue::mapping();
-            if (hasTest(c, QStringLiteral("not_null")))
-                constraints.insert(QStringLiteral("not_null"), YamlValue::boolean(true));
-            if (hasTest(c, QStringLiteral("unique")))
-                constraints.insert(QStringLiteral("unique"), YamlValue::boolean(true));
-            if (!constraints.entries().empty())
-                setOrigin(entry, QStringLiteral("constraints"), constraints);
-            for (const DbtTest &t : c.tests) {
-                if (t.package != kDbt || t.name != QLatin1String("accepted_values"))
+        const auto factsFor = [&](YamlValue entry, const QString &column) {
+            const OriginFacts *nowFacts = nullptr;
+            if (cur)
+                if (auto it = cur->columns.constFind(column.toLower()); it != cur->columns.cend())
+                    nowFacts = &*it;
+            if (nowFacts)
+                for (const auto &[key, value] : *nowFacts)
+                    setOrigin(entry, key, value);
+            if (!prev)
+                return entry;
+            const auto was = prev->columns.constFind(column.toLower());
+            if (was == prev->columns.cend())
+                return entry;
+            for (const auto &[key, value] : *was) {
+                if (nowFacts && factOf(*nowFacts, key))
                     continue;
-                const QJsonValue values = t.kwargs.value(QStringLiteral("values"));
-                if (values.isArray()) {
-                    setOrigin(entry, QStringLiteral("enum_values"), toValue(values));
-                } else {
-                    // `values: "{{ var('x') }}"`: project vars are not evaluated.
-                    report.skipped << SkippedItem {
-                        QStringLiteral("accepted_values of %1.%2").arg(node.name, c.name),
-                        QStringLiteral("the values are Jinja (%1), not a list; the test is kept "
-                                       "under tests.dbt")
-                            .arg(values.toString()),
-                        node.path, node.line};
-                }
-                break;
-            }
-            if (!c.tests.isEmpty()) {
-                YamlValue tests = YamlValue::list();
-                for (const DbtTest &t : c.tests) {
-                    QJsonObject kwargs = t.kwargs;
-                    kwargs.remove(QStringLiteral("column_name"));
-                    YamlValue test = YamlValue::mapping();
-                    test.insert(QStringLiteral("name"), YamlValue::string(t.name));
-                    test.insert(QStringLiteral("package"), YamlValue::string(t.package));
-                    test.insert(QStringLiteral("kwargs"), toValue(QJsonValue(kwargs)));
-                    tests.append(test);
-                }
-                setOrigin(entry, QStringLiteral("tests"), tests);
+                const YamlValue *origins = entryOf(entry, key);
+                const YamlValue *current = origins && origins->type() == YamlValue::Type::Mapping
+                    ? entryOf(*origins, kDbt)
+                    : nullptr;
+                if (!current
+                    || !takeBack(QStringLiteral("%1 of %2.%3").arg(key, node.name, column),
+                                 *current, value))
+                    continue;
+                const YamlValue rest = without(*origins, kDbt);
+                entry = rest.entries().empty() ? without(entry, key) : [&] {
+                    YamlValue e = entry;
+                    e.insert(key, rest);
+                    return e;
+                }();
             }
             return entry;
         };
+        YamlValue newColumns = YamlValue::list();
+        QStringList touched = cur ? cur->columnOrder : QStringList();
         for (const YamlValue &entry : columnList.items()) {
-            const YamlValue *n = entry.type() == YamlValue::Type::Mapping
-                ? entryOf(entry, QStringLiteral("name"))
-                : nullptr;
-            const DbtColumn *c = n ? node.column(n->scalarText()) : nullptr;
-            newColumns.append(c ? dbtFacts(*c, entry) : entry);
-            if (c)
-                touched.removeAll(n->scalarText());
+            const QString name = entry.type() == YamlValue::Type::Mapping
+                ? scalarOf(entry, QStringLiteral("name"))
+                : QString();
+            if (name.isEmpty()) {
+                newColumns.append(entry);
+                continue;
+            }
+            const YamlValue updated = factsFor(entry, name);
+            // An override that held only dbt's facts goes with them.
+            if (target.overlay && updated.entries().size() == 1 && entry.entries().size() > 1)
+                continue;
+            newColumns.append(updated);
+            touched.removeIf(
+                [&](const QString &t) { return t.compare(name, Qt::CaseInsensitive) == 0; });
         }
         // Overlays gain an override per described column the file does not list yet.
-        if (target.overlay) {
+        if (target.overlay && cur) {
             for (const QString &name : target.columns) {
                 if (!touched.contains(name))
                     continue;
-                const DbtColumn *c = node.column(name);
                 YamlValue entry = YamlValue::mapping();
                 entry.insert(QStringLiteral("name"), YamlValue::string(name));
-                const YamlValue merged = dbtFacts(*c, entry);
+                const YamlValue merged = factsFor(entry, name);
                 if (merged.entries().size() > 1)
                     newColumns.append(merged);
             }
         }
 
-        // Grain: a single unique column (or dbt_utils' unique combination) when the
-        // source has none, or only the every-column fallback the scan writes for
-        // tables without a primary key.
-        QStringList grain;
-        for (const DbtTest &t : node.tests)
-            if (t.name == QLatin1String("unique_combination_of_columns")) {
-                for (const QJsonValue &v :
-                     t.kwargs.value(QStringLiteral("combination_of_columns")).toArray())
-                    grain << matchColumn(target.columns, v.toString());
-                if (grain.contains(QString()))
-                    grain.clear();
-                break;
-            }
-        if (grain.isEmpty())
-            for (const DbtColumn &c : node.columns)
-                if (hasTest(c, QStringLiteral("unique"))
-                    && !matchColumn(target.columns, c.name).isEmpty()) {
-                    grain << matchColumn(target.columns, c.name);
-                    break;
-                }
+        // Grain: dbt's when the source has none, or only the every-column
+        // fallback the scan writes for tables without a primary key.
+        const QStringList grain = cur ? cur->grain : QStringList();
         const bool fallbackGrain = !target.grain.isEmpty() && target.grain == target.columns
             && target.columns.size() > 1;
         const bool setGrain = !grain.isEmpty() && (target.grain.isEmpty() || fallbackGrain)
@@ -538,64 +703,71 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
             = root && root->find(u"joins") ? toValue(*root->find(u"joins")) : YamlValue::list();
         if (joinList.type() != YamlValue::Type::List)
             joinList = YamlValue::list();
+        const auto norm = [&](QString s) {
+            s.remove(QLatin1Char(' '));
+            s.remove(target.sourceName + QLatin1Char('.'));
+            return s.toLower();
+        };
+        const auto sameJoin = [&](const YamlValue &a, const YamlValue &b) {
+            return scalarOf(a, QStringLiteral("to")) == scalarOf(b, QStringLiteral("to"))
+                && norm(scalarOf(a, QStringLiteral("on")))
+                == norm(scalarOf(b, QStringLiteral("on")));
+        };
         int joins = 0;
-        for (const DbtColumn &c : node.columns) {
-            const QString column = matchColumn(target.columns, c.name);
-            if (column.isEmpty())
-                continue;
-            for (const DbtTest &t : c.tests) {
-                if (t.package != kDbt || t.name != QLatin1String("relationships"))
-                    continue;
-                const QString to = t.kwargs.value(QStringLiteral("to")).toString();
-                const auto related = relatedTarget(node, to);
-                if (!related) {
-                    report.skipped << SkippedItem {
-                        QStringLiteral("relationship %1.%2 -> %3").arg(node.name, c.name, to),
-                        QStringLiteral("the related model or source maps to no warehouse table"),
-                        node.path, node.line};
-                    continue;
+        for (const YamlValue &join : cur ? cur->joins : QList<YamlValue>()) {
+            // Replace a join with the same target and condition (ours from a
+            // previous run, or the scan's); otherwise add it.
+            YamlValue rebuilt = YamlValue::list();
+            bool replaced = false;
+            for (const YamlValue &j : joinList.items()) {
+                if (!replaced && entryOf(j, QStringLiteral("to"))
+                    && entryOf(j, QStringLiteral("on")) && sameJoin(j, join)) {
+                    YamlValue kept = j;
+                    kept.insert(QStringLiteral("relationship"),
+                                *entryOf(join, QStringLiteral("relationship")));
+                    rebuilt.append(kept);
+                    replaced = true;
+                } else {
+                    rebuilt.append(j);
                 }
-                const Target &other = targets[*related];
-                QString field = t.kwargs.value(QStringLiteral("field")).toString();
-                if (const QString f = matchColumn(other.columns, field); !f.isEmpty())
-                    field = f;
-                const QString on
-                    = QStringLiteral("%1 = %2.%3").arg(column, other.sourceName, field);
-                YamlValue join = YamlValue::mapping();
-                join.insert(QStringLiteral("to"), YamlValue::string(other.sourceName));
-                join.insert(QStringLiteral("on"), YamlValue::string(on));
-                join.insert(QStringLiteral("relationship"),
-                            YamlValue::string(hasTest(c, QStringLiteral("unique"))
-                                                  ? QStringLiteral("one_to_one")
-                                                  : QStringLiteral("many_to_one")));
-                // Replace a join with the same target and condition (ours from a
-                // previous run, or the scan's); otherwise add it.
-                YamlValue rebuilt = YamlValue::list();
-                bool replaced = false;
-                for (const YamlValue &j : joinList.items()) {
-                    const YamlValue *jt = entryOf(j, QStringLiteral("to"));
-                    const YamlValue *jo = entryOf(j, QStringLiteral("on"));
-                    const auto norm = [&](QString s) {
-                        s.remove(QLatin1Char(' '));
-                        s.remove(target.sourceName + QLatin1Char('.'));
-                        return s.toLower();
-                    };
-                    if (!replaced && jt && jo && jt->scalarText() == other.sourceName
-                        && norm(jo->scalarText()) == norm(on)) {
-                        YamlValue kept = j;
-                        kept.insert(QStringLiteral("relationship"),
-                                    *entryOf(join, QStringLiteral("relationship")));
-                        rebuilt.append(kept);
-                        replaced = true;
-                    } else {
-                        rebuilt.append(j);
-                    }
-                }
-                if (!replaced)
-                    rebuilt.append(join);
-                joinList = rebuilt;
-                ++joins;
             }
+            if (!replaced)
+                rebuilt.append(join);
+            joinList = rebuilt;
+            ++joins;
+        }
+        for (const YamlValue &was : prev ? prev->joins : QList<YamlValue>()) {
+            const QList<YamlValue> nowJoins = cur ? cur->joins : QList<YamlValue>();
+            if (std::any_of(nowJoins.cbegin(), nowJoins.cend(),
+                            [&](const YamlValue &j) { return sameJoin(j, was); }))
+                continue;
+            YamlValue rebuilt = YamlValue::list();
+            for (const YamlValue &j : joinList.items()) {
+                if (j.type() != YamlValue::Type::Mapping || !sameJoin(j, was)) {
+                    rebuilt.append(j);
+                    continue;
+                }
+                // Exactly dbt's: the same relationship and nothing a person added.
+                const bool onlyDbt
+                    = std::all_of(j.entries().cbegin(), j.entries().cend(), [](const auto &e) {
+                          return e.first == QLatin1String("to") || e.first == QLatin1String("on")
+                              || e.first == QLatin1String("relationship");
+                      });
+                if (onlyDbt
+                    && scalarOf(j, QStringLiteral("relationship"))
+                        == scalarOf(was, QStringLiteral("relationship")))
+                    continue;
+                report.skipped << SkippedItem {
+                    QStringLiteral("join %1 -> %2")
+                        .arg(target.sourceName, scalarOf(j, QStringLiteral("to"))),
+                    QStringLiteral("dbt no longer has the relationships test it came from, but "
+                                   "the join in %1 was changed since dbt derived it, so it is "
+                                   "kept")
+                        .arg(target.path),
+                    node.path, node.line};
+                rebuilt.append(j);
+            }
+            joinList = rebuilt;
         }
 
         // Write: a new overlay in one pass, or edits into the existing file.
@@ -603,10 +775,9 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
         if (!exists) {
             YamlValue source = YamlValue::mapping();
             source.insert(QStringLiteral("name"), YamlValue::string(target.sourceName));
-            if (!node.description.isEmpty())
-                source.insert(
-                    QStringLiteral("descriptions"),
-                    YamlValue::mapping().insert(kDbt, YamlValue::string(node.description)));
+            if (const YamlValue *d = factOf(cur->source, QStringLiteral("descriptions")))
+                source.insert(QStringLiteral("descriptions"),
+                              YamlValue::mapping().insert(kDbt, *d));
             if (!grain.isEmpty())
                 source.insert(QStringLiteral("grain"), YamlValue::stringList(grain));
             if (!newColumns.items().empty())
@@ -621,21 +792,32 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
             }
             after = *rendered;
         } else {
-            YamlEditor editor(before);
+            YamlEditor editor(beforeBytes);
             QStringList failures;
             const auto apply = [&](Result<void> r) {
                 if (!r)
                     failures << r.error().message;
             };
             // Each edit re-parses the file to verify it: skip the ones that change nothing.
-            const auto setOriginKey = [&](const QString &key, const YamlValue &value) {
+            const auto originKey = [&](const QString &key) {
                 const YamlNode *map = root->find(key);
                 const YamlNode *current = map && map->isMapping() ? map->find(kDbt) : nullptr;
-                if (!current || !sameValue(toValue(*current), value))
-                    apply(editor.set({key, kDbt}, value));
+                if (const YamlValue *value = cur ? factOf(cur->source, key) : nullptr) {
+                    if (!current || !sameValue(toValue(*current), *value))
+                        apply(editor.set({key, kDbt}, *value));
+                    return;
+                }
+                const YamlValue *was = prev ? factOf(prev->source, key) : nullptr;
+                if (!was || !current
+                    || !takeBack(QStringLiteral("%1 of %2").arg(key, nodeLabel(node)),
+                                 toValue(*current), *was))
+                    return;
+                if (map->entries.size() == 1)
+                    apply(editor.remove({key}));
+                else
+                    apply(editor.remove({key, kDbt}));
             };
-            if (!node.description.isEmpty())
-                setOriginKey(QStringLiteral("descriptions"), YamlValue::string(node.description));
+            originKey(QStringLiteral("descriptions"));
             if (setGrain)
                 apply(editor.set({QStringLiteral("grain")}, YamlValue::stringList(grain)));
             if (!columnList.items().empty() || !newColumns.items().empty())
@@ -649,16 +831,8 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
                     apply(editor.remove({QStringLiteral("joins")}));
                 apply(editor.set({QStringLiteral("joins")}, joinList));
             }
-            if (!target.overlay) {
-                if (!node.tags.isEmpty())
-                    setOriginKey(QStringLiteral("tags"), YamlValue::stringList(node.tags));
-                if (!node.freshness.isEmpty()) {
-                    QJsonObject freshness = node.freshness;
-                    if (!node.loadedAtField.isEmpty())
-                        freshness.insert(QStringLiteral("loaded_at_field"), node.loadedAtField);
-                    setOriginKey(QStringLiteral("freshness"), toValue(QJsonValue(freshness)));
-                }
-            }
+            originKey(QStringLiteral("tags"));
+            originKey(QStringLiteral("freshness"));
             if (!failures.isEmpty()) {
                 report.skipped << SkippedItem {
                     nodeLabel(node),
@@ -669,13 +843,15 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
             }
             after = editor.text();
         }
-        if (target.overlay && (!node.tags.isEmpty() || !node.freshness.isEmpty()))
+        if (cur && target.overlay && (!node.tags.isEmpty() || !node.freshness.isEmpty()))
             report.skipped << SkippedItem {
                 QStringLiteral("tags/freshness of %1").arg(nodeLabel(node)),
                 QStringLiteral("%1 is an overlay source, which has no tags or freshness keys "
                                "(ktx-spec §4.2)")
                     .arg(target.sourceName),
                 node.path, node.line};
+        if (!cur && after == beforeBytes)
+            continue;
         out.files.insert(target.path, after);
         report.sources << target.sourceName;
         report.joins += joins;
@@ -683,13 +859,14 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
     report.sources.sort();
 
     // 4. What attached to nothing: one wiki page, so the knowledge is not lost.
+    const QString project = m_project.name.isEmpty() ? m_input.connectionId : m_project.name;
+    QString slug = project.toLower();
+    slug.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
+    WikiPage unmappedPage;
+    unmappedPage.key = QStringLiteral("dbt-%1-unmapped-models").arg(slug);
+    unmappedPage.scope = WikiScope::Global;
     if (!unmapped.isEmpty()) {
-        const QString project = m_project.name.isEmpty() ? m_input.connectionId : m_project.name;
-        QString slug = project.toLower();
-        slug.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
-        WikiPage page;
-        page.key = QStringLiteral("dbt-%1-unmapped-models").arg(slug);
-        page.scope = WikiScope::Global;
+        WikiPage page = unmappedPage;
         page.summary = QStringLiteral("dbt models and sources of %1 that match no table in "
                                       "warehouse connection %2")
                            .arg(project, m_input.warehouseConnectionId);
@@ -727,6 +904,9 @@ void DbtSemanticMapper::map(ContextSourceExtraction &out) const
         page.body = body;
         out.files.insert(page.relativePath(), page.serialize());
         report.wikiPages << page.key;
+    } else {
+        // Every model maps now: the page written while some did not goes.
+        out.removed << unmappedPage.relativePath();
     }
 }
 

@@ -127,12 +127,53 @@ QString unquoteTable(QString table)
     return table.trimmed();
 }
 
+// A model file: the Looker connection it runs on and the files it includes.
+struct ModelFile
+{
+    QString file;
+    QString name; // the file name without .model.lkml
+    QString connection;
+    int connectionLine = 0;
+    QSet<QString> files; // what its include: statements name (and the file itself)
+};
+
+// `include:` to a regular expression over paths relative to the project root:
+// `/views/*.view.lkml` from the root, `*.view` beside the including file (the
+// `.lkml` is implied), `**` across folders. Empty for `//other_project/...`.
+QString includePattern(QString include, const QString &fromFile)
+{
+    if (include.startsWith(QLatin1String("//")))
+        return {};
+    if (include.startsWith(QLatin1Char('/')))
+        include = include.mid(1);
+    else if (const QString dir = QFileInfo(fromFile).path(); dir != QLatin1String("."))
+        include = dir + QLatin1Char('/') + include;
+    if (!include.endsWith(QLatin1String(".lkml")) && !include.endsWith(QLatin1Char('*')))
+        include += QStringLiteral(".lkml");
+    QString re;
+    for (qsizetype i = 0; i < include.size(); ++i) {
+        if (include.mid(i, 3) == QLatin1String("**/")) {
+            re += QStringLiteral("(?:.*/)?");
+            i += 2;
+        } else if (include.mid(i, 2) == QLatin1String("**")) {
+            re += QStringLiteral(".*");
+            ++i;
+        } else if (include.at(i) == QLatin1Char('*')) {
+            re += QStringLiteral("[^/]*");
+        } else {
+            re += QRegularExpression::escape(include.at(i));
+        }
+    }
+    return QStringLiteral("^") + re + QStringLiteral("$");
+}
+
 class Project
 {
 public:
     ContextSourceReport report;
     QMap<QString, View> views; // by name, sorted
     QList<std::pair<QString, LookmlNode>> explores; // (file, block) in file order
+    QMap<QString, ModelFile> modelFiles; // by file
 
     void read(const QString &rootDir)
     {
@@ -146,6 +187,7 @@ public:
         files.sort();
         QList<std::pair<QString, LookmlNode>> refinements;
         QList<std::pair<QString, LookmlNode>> exploreRefinements;
+        QList<std::pair<QString, LookmlNode>> includes;
         for (const QString &rel : std::as_const(files)) {
             QFile file(root.filePath(rel));
             if (!file.open(QIODevice::ReadOnly)) {
@@ -157,6 +199,19 @@ public:
                 ++report.models;
             LookmlParser::Parsed parsed = LookmlParser::parse(file.readAll(), rel);
             report.errors.append(parsed.errors);
+            if (rel.endsWith(QLatin1String(".model.lkml"))) {
+                ModelFile m;
+                m.file = rel;
+                m.name = QFileInfo(rel).fileName().chopped(QStringLiteral(".model.lkml").size());
+                if (const LookmlNode *c = parsed.root.child(QStringLiteral("connection"))) {
+                    m.connection = c->value;
+                    m.connectionLine = c->line;
+                }
+                m.files.insert(rel);
+                for (const LookmlNode *inc : parsed.root.childrenNamed(QStringLiteral("include")))
+                    includes.append({rel, *inc});
+                modelFiles.insert(rel, m);
+            }
             for (const LookmlNode &n : std::as_const(parsed.root.children)) {
                 if (n.kind != LookmlNode::Kind::Block)
                     continue;
@@ -180,6 +235,34 @@ public:
                         ++report.explores;
                     }
                 }
+            }
+        }
+        // What each model includes, matched against the files read.
+        for (const auto &[rel, inc] : std::as_const(includes)) {
+            QStringList patterns = inc.items;
+            if (inc.kind == LookmlNode::Kind::Value)
+                patterns << inc.value;
+            for (const QString &include : std::as_const(patterns)) {
+                const QString pattern = includePattern(include, rel);
+                if (pattern.isEmpty()) {
+                    report.skipped.append(
+                        {QStringLiteral("include %1").arg(include),
+                         QStringLiteral("a file of another LookML project (project import); only "
+                                        "this project's files are read"),
+                         rel, inc.line});
+                    continue;
+                }
+                const QRegularExpression re(pattern);
+                bool matched = false;
+                for (const QString &f : std::as_const(files))
+                    if (re.match(f).hasMatch()) {
+                        modelFiles[rel].files.insert(f);
+                        matched = true;
+                    }
+                if (!matched)
+                    report.skipped.append({QStringLiteral("include %1").arg(include),
+                                           QStringLiteral("matches no file of the project"), rel,
+                                           inc.line});
             }
         }
         // Refinements apply in file order, before extends (as Looker does).
@@ -432,6 +515,34 @@ QString tierCase(const QString &sql, const QStringList &tiers)
     return out + QStringLiteral(" ELSE NULL END");
 }
 
+// A semantic-layer file LookML wrote: some description (of the source or a
+// column) carries the `looker` origin.
+bool hasLookerOrigin(const YamlNode &node)
+{
+    for (const YamlEntry &e : node.entries) {
+        if (e.key.text == QLatin1String("descriptions") && e.value.isMapping()
+            && e.value.find(u"looker"))
+            return true;
+        if (hasLookerOrigin(e.value))
+            return true;
+    }
+    for (const YamlNode &i : node.items)
+        if (hasLookerOrigin(i))
+            return true;
+    return false;
+}
+
+// Or its SQL is exactly the derived table's (a re-ingest without evidence of
+// the previous sync).
+bool isLookmlSource(const QByteArray &bytes, const QString &derivedSql)
+{
+    const Result<YamlDocument> doc = YamlDocument::parse(bytes);
+    if (!doc || !doc->root() || !doc->root()->isMapping())
+        return false;
+    const YamlNode *sql = doc->root()->find(u"sql");
+    return hasLookerOrigin(*doc->root()) || (sql && sql->text.trimmed() == derivedSql.trimmed());
+}
+
 } // namespace
 
 QString LookmlSourceParser::driver() const
@@ -483,10 +594,89 @@ Result<ContextSourceExtraction> LookmlSourceParser::extract(const ContextSourceI
         for (const SemanticSource &s : SourceLoader::manifestEntries(it.value(), it.key(), &issues))
             tables.insert(s.table.toLower(), s);
     }
+    // Projects scanned by ktx hold one standalone source per table instead of
+    // manifest shards: those are the warehouse's tables too (by full and bare
+    // name; a manifest entry of the same table wins).
+    for (auto it = input.baseFiles.cbegin(); it != input.baseFiles.cend(); ++it) {
+        if (!it.key().startsWith(folder) || it.key().contains(QLatin1String("/_schema/")))
+            continue;
+        for (const SourceLoader::Loaded &loaded :
+             SourceLoader::fromYamlFile(it.value(), it.key())) {
+            if (!loaded.source || loaded.source->overlay || loaded.source->table.isEmpty())
+                continue;
+            const QString full = loaded.source->table.toLower();
+            for (const QString &key : {full, full.section(QLatin1Char('.'), -1)})
+                if (!tables.contains(key))
+                    tables.insert(key, *loaded.source);
+        }
+    }
+
+    // Models on another Looker connection than the one this warehouse mirrors
+    // write no semantic sources; their explores still reach the wiki.
+    const QVariantMap mappings = input.connectionFields.value(QStringLiteral("mappings")).toMap();
+    QString expectedConnection
+        = mappings.value(QStringLiteral("expectedLookerConnectionName")).toString();
+    if (expectedConnection.isEmpty())
+        expectedConnection
+            = input.connectionFields.value(QStringLiteral("expectedLookerConnectionName"))
+                  .toString();
+    QSet<QString> blocked; // model files
+    for (const ModelFile &m : std::as_const(project.modelFiles)) {
+        if (expectedConnection.isEmpty() || m.connection == expectedConnection)
+            continue;
+        blocked.insert(m.file);
+        report.skipped.append(
+            {QStringLiteral("model %1").arg(m.name),
+             QStringLiteral("its connection \"%1\" is not the expected Looker connection \"%2\" "
+                            "(mappings.expectedLookerConnectionName), so it writes no semantic "
+                            "sources or joins; its explores are still described in the wiki")
+                 .arg(m.connection, expectedConnection),
+             m.file, m.connectionLine ? m.connectionLine : 1});
+    }
+    // The models whose include: reaches a file.
+    const auto modelsIncluding = [&](const QString &file) {
+        QStringList models;
+        for (const ModelFile &m : std::as_const(project.modelFiles))
+            if (m.files.contains(file))
+                models << m.file;
+        return models;
+    };
+    // Standalone sources LookML produced in its previous sync (derived tables),
+    // so only a name someone else owns makes a derived table step aside.
+    QSet<QString> previousDerived;
+    for (auto it = input.previousFiles.cbegin(); it != input.previousFiles.cend(); ++it) {
+        if (!it.key().endsWith(QLatin1String(".lkml")))
+            continue;
+        for (const LookmlNode &n : LookmlParser::parse(it.value(), it.key()).root.children)
+            if (n.key == QLatin1String("view") && n.child(QStringLiteral("derived_table")))
+                previousDerived.insert(n.name);
+    }
+    QHash<QString, QString> sourceFiles; // source name -> the file declaring it (not ours to take)
+    for (auto it = input.baseFiles.cbegin(); it != input.baseFiles.cend(); ++it) {
+        if (!it.key().startsWith(folder))
+            continue;
+        if (it.key().contains(QLatin1String("/_schema/"))) {
+            for (const SemanticSource &t : tables)
+                sourceFiles.insert(t.name, it.key());
+            continue;
+        }
+        const QString name = SourceLoader::peekName(it.value());
+        if (!name.isEmpty())
+            sourceFiles.insert(name, it.key());
+    }
 
     QMap<QString, ViewOut> outs; // by view name
     for (const View &v : std::as_const(project.views)) {
         const LookmlNode &node = v.node;
+        const QStringList includedBy = modelsIncluding(v.file);
+        if (!includedBy.isEmpty()
+            && std::all_of(includedBy.cbegin(), includedBy.cend(),
+                           [&](const QString &m) { return blocked.contains(m); })) {
+            skip(v, QStringLiteral("view ") + v.name,
+                 QStringLiteral("only models on another Looker connection include it (%1)")
+                     .arg(includedBy.join(QStringLiteral(", "))));
+            continue;
+        }
         if (node.text(QStringLiteral("extension")) == QLatin1String("required")) {
             skip(v, QStringLiteral("view ") + v.name,
                  QStringLiteral("extension: required: a template other views extend"));
@@ -533,11 +723,30 @@ Result<ContextSourceExtraction> LookmlSourceParser::extract(const ContextSourceI
             }
             o.source = v.name;
             o.sql = sql;
+            // A name someone else's source already has (a warehouse table, a
+            // person's SQL source) is not overwritten: the derived table gets
+            // <name>_lookml (then _lookml_2, ...) instead.
+            const auto owned = sourceFiles.constFind(v.name);
+            if (owned != sourceFiles.cend() && !previousDerived.contains(v.name)
+                && !isLookmlSource(input.baseFiles.value(*owned), sql)) {
+                QString name = v.name + QStringLiteral("_lookml");
+                for (int n = 2; sourceFiles.contains(name) || project.views.contains(name); ++n)
+                    name = v.name + QStringLiteral("_lookml_%1").arg(n);
+                report.skipped.append(
+                    {QStringLiteral("view ") + v.name,
+                     QStringLiteral("a source named %1 already exists in %2 and LookML did not "
+                                    "write it; the derived table is written as %3 instead")
+                         .arg(v.name, *owned, name),
+                     v.file, derived->line});
+                o.source = name;
+            }
         } else {
             QString table = unquoteTable(node.text(QStringLiteral("sql_table_name")));
             if (table.isEmpty())
                 table = v.name; // Looker's default
-            const auto found = tables.constFind(table.toLower());
+            auto found = tables.constFind(table.toLower());
+            if (found == tables.cend()) // schema.table against a bare table name
+                found = tables.constFind(table.section(QLatin1Char('.'), -1).toLower());
             if (found == tables.cend()) {
                 skip(v, QStringLiteral("view ") + v.name,
                      QStringLiteral("its table %1 is not in the warehouse scan of %2")
@@ -721,6 +930,21 @@ Result<ContextSourceExtraction> LookmlSourceParser::extract(const ContextSourceI
     QMap<QString, QStringList> exploreSources; // file -> sources named
     for (const auto &[file, explore] : std::as_const(project.explores)) {
         QStringList joinLines;
+        // The explore's model: the model file it is in, else those including its file.
+        QStringList models
+            = project.modelFiles.contains(file) ? QStringList {file} : modelsIncluding(file);
+        const bool exploreBlocked = !models.isEmpty()
+            && std::all_of(models.cbegin(), models.cend(),
+                           [&](const QString &m) { return blocked.contains(m); });
+        // Explores and joins see only the views of included files.
+        const auto visible = [&](const QString &viewName) {
+            if (models.isEmpty() || !project.views.contains(viewName))
+                return true;
+            const QString viewFile = project.views.value(viewName).file;
+            return std::any_of(models.cbegin(), models.cend(), [&](const QString &m) {
+                return project.modelFiles.value(m).files.contains(viewFile);
+            });
+        };
         QHash<QString, QString> aliases; // alias in sql_on -> view
         QString base = explore.text(QStringLiteral("view_name"));
         if (base.isEmpty())
@@ -744,6 +968,18 @@ Result<ContextSourceExtraction> LookmlSourceParser::extract(const ContextSourceI
             QString relationship = j->text(QStringLiteral("relationship"));
             if (relationship.isEmpty())
                 relationship = QStringLiteral("many_to_one"); // Looker's default
+            if (exploreBlocked) {
+                // The model's skipped item says why once; the page still lists the join.
+                joinLines << QStringLiteral("- `%1` (%2): not written: the model runs on another "
+                                            "Looker connection.")
+                                 .arg(j->name, relationship);
+                continue;
+            }
+            if (!visible(joinView) || !visible(base)) {
+                skipJoin(QStringLiteral("view %1 is not in a file the model includes")
+                             .arg(visible(joinView) ? base : joinView));
+                continue;
+            }
             if (relationship == QLatin1String("many_to_many")) {
                 skipJoin(QStringLiteral("relationship many_to_many: ktx joins are to-one or "
                                         "one-to-many, so this would fan out measures"));

@@ -12,6 +12,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -313,7 +314,8 @@ private Q_SLOTS:
         QVERIFY(hasSkipped(r, QStringLiteral("model customer_lifetime_value"),
                            QStringLiteral("no table main.customer_lifetime_value")));
         QVERIFY(hasSkipped(r, QStringLiteral("column orders.discount_code")));
-        QVERIFY(hasSkipped(r, QStringLiteral("accepted_values of stg_payments.payment_method")));
+        // `values: "{{ var('payment_methods') }}"` resolves from dbt_project.yml vars.
+        QVERIFY(!hasSkipped(r, QStringLiteral("accepted_values of stg_payments.payment_method")));
         QVERIFY(hasSkipped(r, QStringLiteral("tags/freshness of source raw.raw_payments")));
     }
 
@@ -453,6 +455,240 @@ private Q_SLOTS:
             = extraction->files.value(QStringLiteral("wiki/global/dbt-shop-unmapped-models.md"));
         QVERIFY(page.contains("## model customers"));
         QVERIFY(page.contains("## model orders"));
+    }
+
+    // What dbt derived last time and no longer states is taken back; the rest of
+    // every file stays byte for byte.
+    void takesBackWhatDbtNoLongerSays()
+    {
+        QTemporaryDir dir;
+        copyTree(kData + QStringLiteral("/shop"), dir.path());
+        const auto parser = contextSourceParser(QStringLiteral("dbt"));
+        ContextSourceInput input = shopInput(dir.path());
+        const auto first = parser->extract(input);
+        QVERIFY(first.ok());
+        QVERIFY(first->removed.isEmpty()); // customer_lifetime_value is still unmapped
+        // The pipeline hands the previous sync's evidence: the files the parser read.
+        for (const QString &file : first->report.filesRead)
+            input.previousFiles.insert(file, readFile(dir.filePath(file)));
+        for (auto it = first->files.cbegin(); it != first->files.cend(); ++it)
+            if (it.key().startsWith(kLayer))
+                input.baseFiles.insert(it.key(), it.value());
+
+        // Drop stg_orders' relationships test and orders' accepted_values test.
+        const QString staging = dir.filePath(QStringLiteral("models/staging/schema.yml"));
+        QByteArray yaml = readFile(staging);
+        const QByteArray relationship = "          - relationships:\n"
+                                        "              to: ref('stg_customers')\n"
+                                        "              field: customer_id\n";
+        QVERIFY(yaml.contains(relationship));
+        writeFile(staging, yaml.replace(relationship, ""));
+        const QString marts = dir.filePath(QStringLiteral("models/marts/schema.yml"));
+        yaml = readFile(marts);
+        const QByteArray accepted
+            = "        tests:\n          - accepted_values:\n              values: ['placed', "
+              "'shipped', 'completed', 'return_pending', 'returned']\n      - name: amount\n";
+        QVERIFY(yaml.contains(accepted));
+        writeFile(marts, yaml.replace(accepted, "      - name: amount\n"));
+
+        const auto second = parser->extract(input);
+        QVERIFY(second.ok());
+        QCOMPARE(second->files.keys(), first->files.keys());
+        const QString stgOrders = kLayer + QStringLiteral("stg_orders.yaml");
+        const QString orders = kLayer + QStringLiteral("orders.yaml");
+        for (auto it = first->files.cbegin(); it != first->files.cend(); ++it)
+            if (it.key() != stgOrders && it.key() != orders)
+                QCOMPARE(QString::fromUtf8(second->files.value(it.key())),
+                         QString::fromUtf8(it.value()));
+
+        // stg_orders: the join and the test entry are gone, nothing else moved.
+        QString expected = QString::fromUtf8(first->files.value(stgOrders));
+        const QString testEntry = QStringLiteral("        - name: relationships\n"
+                                                 "          package: dbt\n"
+                                                 "          kwargs:\n"
+                                                 "            field: customer_id\n"
+                                                 "            to: ref('stg_customers')\n");
+        QVERIFY(expected.contains(testEntry));
+        expected.remove(testEntry);
+        const QString join = QStringLiteral("joins:\n  - to: stg_customers\n"
+                                            "    \"on\": customer_id = stg_customers.customer_id\n"
+                                            "    relationship: many_to_one\n");
+        QVERIFY(expected.contains(join));
+        expected.replace(join, QStringLiteral("joins: []\n"));
+        QCOMPARE(QString::fromUtf8(second->files.value(stgOrders)), expected);
+
+        // orders: status keeps its descriptions; enum_values and the test are gone.
+        expected = QString::fromUtf8(first->files.value(orders));
+        const QString statusFacts
+            = QStringLiteral("    enum_values:\n      dbt:\n        - placed\n        - shipped\n"
+                             "        - completed\n        - return_pending\n        - returned\n"
+                             "    tests:\n      dbt:\n        - name: accepted_values\n"
+                             "          package: dbt\n          kwargs:\n            values:\n"
+                             "              - placed\n              - shipped\n"
+                             "              - completed\n              - return_pending\n"
+                             "              - returned\n");
+        QVERIFY(expected.contains(statusFacts));
+        expected.remove(statusFacts);
+        QCOMPARE(QString::fromUtf8(second->files.value(orders)), expected);
+        QCOMPARE(second->report.joins, first->report.joins - 1);
+
+        // A third run with nothing changed changes nothing more.
+        for (auto it = second->files.cbegin(); it != second->files.cend(); ++it)
+            if (it.key().startsWith(kLayer))
+                input.baseFiles.insert(it.key(), it.value());
+        input.previousFiles.clear();
+        for (const QString &file : second->report.filesRead)
+            input.previousFiles.insert(file, readFile(dir.filePath(file)));
+        const auto third = parser->extract(input);
+        QVERIFY(third.ok());
+        QCOMPARE(third->files, second->files);
+    }
+
+    // A join or fact a person edited after dbt wrote it stays, and says why.
+    void keepsWhatAPersonEdited()
+    {
+        QTemporaryDir dir;
+        copyTree(kData + QStringLiteral("/shop"), dir.path());
+        const auto parser = contextSourceParser(QStringLiteral("dbt"));
+        ContextSourceInput input = shopInput(dir.path());
+        const auto first = parser->extract(input);
+        QVERIFY(first.ok());
+        for (const QString &file : first->report.filesRead)
+            input.previousFiles.insert(file, readFile(dir.filePath(file)));
+        for (auto it = first->files.cbegin(); it != first->files.cend(); ++it)
+            if (it.key().startsWith(kLayer))
+                input.baseFiles.insert(it.key(), it.value());
+        const QString stgOrders = kLayer + QStringLiteral("stg_orders.yaml");
+        const QString orders = kLayer + QStringLiteral("orders.yaml");
+        // Someone described the join and trimmed the enum by hand.
+        QByteArray edited = input.baseFiles.value(stgOrders);
+        QVERIFY(edited.contains("    relationship: many_to_one\n"));
+        edited.replace("    relationship: many_to_one\n",
+                       "    relationship: many_to_one\n    description: checked with finance\n");
+        input.baseFiles.insert(stgOrders, edited);
+        edited = input.baseFiles.value(orders);
+        QVERIFY(edited.contains("        - return_pending\n        - returned\n    tests:"));
+        edited.replace("        - return_pending\n        - returned\n    tests:",
+                       "        - returned\n    tests:");
+        input.baseFiles.insert(orders, edited);
+
+        const QString staging = dir.filePath(QStringLiteral("models/staging/schema.yml"));
+        writeFile(staging,
+                  readFile(staging).replace("          - relationships:\n"
+                                            "              to: ref('stg_customers')\n"
+                                            "              field: customer_id\n",
+                                            ""));
+        const QString marts = dir.filePath(QStringLiteral("models/marts/schema.yml"));
+        writeFile(marts,
+                  readFile(marts).replace(
+                      "        tests:\n          - accepted_values:\n              values: "
+                      "['placed', 'shipped', 'completed', 'return_pending', 'returned']\n",
+                      ""));
+        const auto second = parser->extract(input);
+        QVERIFY(second.ok());
+        const QByteArray stg = second->files.value(stgOrders);
+        QVERIFY2(stg.contains("description: checked with finance"), stg.constData());
+        QVERIFY(stg.contains("  - to: stg_customers\n"));
+        QVERIFY(hasSkipped(second->report, QStringLiteral("join stg_orders -> stg_customers"),
+                           QStringLiteral("changed since dbt derived it")));
+        const QByteArray ord = second->files.value(orders);
+        QVERIFY(ord.contains("    enum_values:\n      dbt:\n        - placed\n"));
+        QVERIFY(hasSkipped(second->report, QStringLiteral("enum_values of orders.status"),
+                           QStringLiteral("edited by hand")));
+        QVERIFY(!ord.contains("name: accepted_values")); // tests.dbt was still dbt's own
+    }
+
+    // Without previous files nothing is taken back (a first ingest, or lost evidence).
+    void withoutPreviousFilesNothingIsTakenBack()
+    {
+        QTemporaryDir dir;
+        copyTree(kData + QStringLiteral("/shop"), dir.path());
+        const auto parser = contextSourceParser(QStringLiteral("dbt"));
+        ContextSourceInput input = shopInput(dir.path());
+        const auto first = parser->extract(input);
+        for (auto it = first->files.cbegin(); it != first->files.cend(); ++it)
+            if (it.key().startsWith(kLayer))
+                input.baseFiles.insert(it.key(), it.value());
+        const QString staging = dir.filePath(QStringLiteral("models/staging/schema.yml"));
+        writeFile(staging,
+                  readFile(staging).replace("          - relationships:\n"
+                                            "              to: ref('stg_customers')\n"
+                                            "              field: customer_id\n",
+                                            ""));
+        const auto second = parser->extract(input);
+        QVERIFY(second.ok());
+        QVERIFY(second->files.value(kLayer + QStringLiteral("stg_orders.yaml"))
+                    .contains("  - to: stg_customers\n"));
+    }
+
+    void unmappedPageIsRemovedOnceEveryModelMaps()
+    {
+        QTemporaryDir dir;
+        copyTree(kData + QStringLiteral("/shop"), dir.path());
+        QVERIFY(QFile::remove(
+            dir.filePath(QStringLiteral("models/marts/customer_lifetime_value.sql"))));
+        // The manifest still knows the model; without it the project says what it holds.
+        QVERIFY(QFile::remove(dir.filePath(QStringLiteral("target/manifest.json"))));
+        const auto extraction
+            = contextSourceParser(QStringLiteral("dbt"))->extract(shopInput(dir.path()));
+        QVERIFY(extraction.ok());
+        QVERIFY(extraction->report.wikiPages.isEmpty());
+        QCOMPARE(extraction->removed,
+                 QStringList {QStringLiteral("wiki/global/dbt-shop-unmapped-models.md")});
+        QVERIFY(
+            !extraction->files.contains(QStringLiteral("wiki/global/dbt-shop-unmapped-models.md")));
+    }
+
+    // var() in config, sources and SQL from dbt_project.yml vars (tests/data/dbt/vars).
+    void varsResolveFromTheProject()
+    {
+        const auto project = DbtProject::load(kData + QStringLiteral("/vars"));
+        QVERIFY(project.ok());
+        const DbtNode *raw = project->source(QStringLiteral("raw"), QStringLiteral("raw_orders"));
+        QVERIFY(raw);
+        QCOMPARE(raw->schema, QStringLiteral("main")); // the project's scope wins over global
+        QCOMPARE(raw->database, QStringLiteral("warehouse")); // the call's default
+        QCOMPARE(raw->alias, QStringLiteral("raw_orders"));
+        const DbtNode *orders = project->model(QStringLiteral("orders"));
+        QVERIFY(orders); // still read despite an undefined var in its SQL
+        QCOMPARE(orders->alias, QStringLiteral("fct_orders")); // config(alias=var(...))
+        QCOMPARE(orders->customSchema, QStringLiteral("marts")); // +schema default in folder config
+        QCOMPARE(orders->description, QStringLiteral("Orders with a var()-driven alias."));
+        const DbtColumn *status = orders->column(QStringLiteral("status"));
+        QVERIFY(status);
+        QCOMPARE(status->tests.first().kwargs.value(QStringLiteral("values")).toArray(),
+                 QJsonArray({QStringLiteral("placed"), QStringLiteral("shipped"),
+                             QStringLiteral("returned")}));
+        QVERIFY(!project->model(QStringLiteral("legacy_orders"))); // enabled=var(..., false)
+        const DbtNode *stg = project->model(QStringLiteral("stg_orders"));
+        QVERIFY(stg);
+        QCOMPARE(stg->customSchema, QString()); // its var is undefined: no schema from it
+
+        // Undefined vars without a default: one issue each, where the call is.
+        QCOMPARE(project->errors.size(), 2);
+        const SourceFileIssue &yaml = project->errors.at(1); // sorted by path
+        QCOMPARE(yaml.path, QStringLiteral("models/marts/schema.yml"));
+        QCOMPARE(yaml.line, 13);
+        QCOMPARE(yaml.column, 19);
+        QVERIFY(yaml.message.contains(QStringLiteral("var('staging_schema')")));
+        const SourceFileIssue &sql = project->errors.at(0);
+        QCOMPARE(sql.path, QStringLiteral("models/marts/orders.sql"));
+        QCOMPARE(sql.line, 5);
+        QCOMPARE(sql.column, 25);
+        QVERIFY(sql.message.contains(QStringLiteral("var('start_date')")));
+    }
+
+    void varsInMemoryFilesReadTheSame()
+    {
+        const auto files = readTree(kData + QStringLiteral("/vars"));
+        const auto fromFiles = DbtProject::fromFiles(files);
+        QVERIFY(fromFiles.ok());
+        const auto fromDisk = DbtProject::load(kData + QStringLiteral("/vars"));
+        QCOMPARE(fromFiles->filesRead, fromDisk->filesRead);
+        QCOMPARE(fromFiles->models.size(), fromDisk->models.size());
+        QCOMPARE(fromFiles->errors.size(), fromDisk->errors.size());
+        QCOMPARE(fromFiles->model(QStringLiteral("orders"))->alias, QStringLiteral("fct_orders"));
+        QCOMPARE(DbtProject::fromFiles({}).error().code, QStringLiteral("dbt_project_missing"));
     }
 };
 

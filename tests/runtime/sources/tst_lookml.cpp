@@ -4,6 +4,7 @@
 #include "semantic/sourcevalidator.h"
 #include "sources/contextsource.h"
 #include "sources/lookmlparser.h"
+#include "sources/lookmlsourceparser.h"
 #include "wiki/wikipage.h"
 
 #include <QDir>
@@ -411,6 +412,143 @@ private Q_SLOTS:
                 QStringLiteral("0|0|1\n1|1|1"));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("lookml-answers"));
+    }
+
+    // mappings.expectedLookerConnectionName: a model on another connection
+    // writes no semantic sources; its explores still make the wiki page.
+    void connectionMismatchBlocksSemanticWrites()
+    {
+        ContextSourceInput input = fixtureInput();
+        input.connectionFields.insert(QStringLiteral("mappings"),
+                                      QVariantMap {{QStringLiteral("expectedLookerConnectionName"),
+                                                    QStringLiteral("warehouse_prod")}});
+        const auto out = LookmlSourceParser().extract(input);
+        QVERIFY(out.ok());
+        QCOMPARE(out->files.keys(),
+                 QStringList {QStringLiteral("wiki/global/lookml-ecommerce.md")});
+        QCOMPARE(out->report.joins, 0);
+        QVERIFY(out->report.sources.isEmpty());
+        const auto reason = [&](const QString &item) {
+            for (const SkippedItem &s : out->report.skipped)
+                if (s.item == item)
+                    return s.reason;
+            return QString();
+        };
+        QVERIFY2(reason(QStringLiteral("model ecommerce")).contains(QStringLiteral("\"thelook\"")),
+                 qPrintable(reason(QStringLiteral("model ecommerce"))));
+        QVERIFY(
+            reason(QStringLiteral("model ecommerce")).contains(QStringLiteral("warehouse_prod")));
+        QVERIFY(reason(QStringLiteral("view orders"))
+                    .contains(QStringLiteral("another Looker connection")));
+        const QByteArray page = out->files.value(QStringLiteral("wiki/global/lookml-ecommerce.md"));
+        QVERIFY(page.contains("## Explore order_items"));
+        QVERIFY(page.contains("`orders` (many_to_one): not written"));
+
+        // The matching name changes nothing against the fixture's expected files.
+        input.connectionFields.insert(QStringLiteral("mappings"),
+                                      QVariantMap {{QStringLiteral("expectedLookerConnectionName"),
+                                                    QStringLiteral("thelook")}});
+        const auto matching = LookmlSourceParser().extract(input);
+        const auto plain = LookmlSourceParser().extract(fixtureInput());
+        QCOMPARE(matching->files, plain->files);
+        QCOMPARE(reportJson(matching->report), reportJson(plain->report));
+    }
+
+    // include: explores see only the views of included files.
+    void includeLimitsWhatExploresSee()
+    {
+        QTemporaryDir dir;
+        QDirIterator it(dataDir() + QStringLiteral("/project"), QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            write(dir.filePath(QDir(dataDir() + QStringLiteral("/project")).relativeFilePath(path)),
+                  readAll(path));
+        }
+        QByteArray model = readAll(dir.filePath(QStringLiteral("ecommerce.model.lkml")));
+        const QByteArray includes
+            = "include: \"/views/*.view.lkml\"\ninclude: \"/refinements/*.lkml\"\n";
+        QVERIFY(model.contains(includes));
+        model.replace(includes,
+                      "include: \"/views/order_items.view\"\n" // .lkml implied
+                      "include: \"views/orders.view.lkml\"\n" // beside the model file
+                      "include: \"/refinements/**/*.lkml\"\n"
+                      "include: \"//shared_views/*.view\"\n" // another project
+                      "include: \"/explores/*.explore\"\n"); // matches nothing
+        write(dir.filePath(QStringLiteral("ecommerce.model.lkml")), model);
+        ContextSourceInput input = fixtureInput();
+        input.rootDir = dir.path();
+        const auto out = LookmlSourceParser().extract(input);
+        QVERIFY(out.ok());
+        const auto has = [&](const QString &item, const QString &part) {
+            return std::any_of(
+                out->report.skipped.cbegin(), out->report.skipped.cend(),
+                [&](const SkippedItem &s) { return s.item == item && s.reason.contains(part); });
+        };
+        QVERIFY(has(QStringLiteral("include //shared_views/*.view"),
+                    QStringLiteral("another LookML project")));
+        QVERIFY(
+            has(QStringLiteral("include /explores/*.explore"), QStringLiteral("matches no file")));
+        QVERIFY(has(QStringLiteral("join order_items.users"),
+                    QStringLiteral("view users is not in a file the model includes")));
+        QVERIFY(has(QStringLiteral("join order_items.products"),
+                    QStringLiteral("view products is not in a file the model includes")));
+        QVERIFY(has(QStringLiteral("join users.user_facts"),
+                    QStringLiteral("view user_facts is not in a file the model includes")));
+        // order_items -> orders is still a join; the refinement still applied.
+        const QByteArray orderItems
+            = out->files.value(QStringLiteral("semantic-layer/warehouse/order_items.yaml"));
+        QVERIFY2(orderItems.contains("  - to: orders\n"), orderItems.constData());
+        QVERIFY(!orderItems.contains("  - to: users\n"));
+        QVERIFY(orderItems.contains("average_sale_price"));
+        QCOMPARE(out->report.joins, 1);
+    }
+
+    // A derived table named like a source LookML did not write gets its own name.
+    void derivedTableDoesNotOverwriteAnotherSource()
+    {
+        ContextSourceInput input = fixtureInput();
+        const QString theirs = QStringLiteral("semantic-layer/warehouse/user_facts.yaml");
+        const QByteArray person
+            = "name: user_facts\nsql: SELECT user_id, 1 AS score FROM users\n"
+              "grain: [user_id]\ncolumns:\n  - name: user_id\n    type: number\n";
+        input.baseFiles.insert(theirs, person);
+        const auto out = LookmlSourceParser().extract(input);
+        QVERIFY(out.ok());
+        QVERIFY(!out->files.contains(theirs));
+        const QString ours = QStringLiteral("semantic-layer/warehouse/user_facts_lookml.yaml");
+        QVERIFY(out->files.contains(ours));
+        // The whole file is the fixture's, under the new name.
+        QByteArray expected = readAll(
+            dataDir() + QStringLiteral("/expected/semantic-layer/warehouse/user_facts.yaml"));
+        expected.replace("name: user_facts\n", "name: user_facts_lookml\n");
+        QCOMPARE(QString::fromUtf8(out->files.value(ours)), QString::fromUtf8(expected));
+        QVERIFY(std::any_of(
+            out->report.skipped.cbegin(), out->report.skipped.cend(), [](const SkippedItem &s) {
+                return s.item == QLatin1String("view user_facts")
+                    && s.reason.contains(QLatin1String("written as user_facts_lookml"));
+            }));
+        // Joins to the derived table follow the new name.
+        QVERIFY(out->files.value(QStringLiteral("semantic-layer/warehouse/users.yaml"))
+                    .contains("to: user_facts_lookml"));
+        QVERIFY(out->report.sources.contains(QStringLiteral("user_facts_lookml")));
+
+        // LookML's own file from the previous sync is updated in place, not renamed.
+        ContextSourceInput again = fixtureInput();
+        again.baseFiles.insert(theirs, person);
+        again.previousFiles.insert(
+            QStringLiteral("views/user_facts.view.lkml"),
+            readAll(dataDir() + QStringLiteral("/project/views/user_facts.view.lkml")));
+        const auto updated = LookmlSourceParser().extract(again);
+        QVERIFY(updated->files.contains(theirs));
+        QVERIFY(!updated->files.contains(ours));
+        // And so is a file whose SQL is the derived table's (no previous evidence).
+        ContextSourceInput rerun = fixtureInput();
+        rerun.baseFiles.insert(
+            theirs,
+            readAll(dataDir()
+                    + QStringLiteral("/expected/semantic-layer/warehouse/user_facts.yaml")));
+        QVERIFY(LookmlSourceParser().extract(rerun)->files.contains(theirs));
     }
 };
 
