@@ -17,7 +17,8 @@ using Type = IngestEvent::Type;
 bool isTerminal(const QString &state)
 {
     return state == QLatin1String("success") || state == QLatin1String("failed")
-        || state == QLatin1String("cancelled") || state == QLatin1String("done");
+        || state == QLatin1String("cancelled") || state == QLatin1String("done")
+        || state == QLatin1String("skipped");
 }
 
 // The file name without folders and extension: what a gate finding calls an

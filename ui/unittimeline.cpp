@@ -20,7 +20,8 @@ QColor stateColor(const QString &state, const QPalette &palette)
         return QColor(0x3d, 0x9a, 0x50);
     if (state == QLatin1String("failed"))
         return QColor(0xc8, 0x3c, 0x3c);
-    if (state == QLatin1String("cancelled") || state == QLatin1String("interrupted"))
+    if (state == QLatin1String("cancelled") || state == QLatin1String("interrupted")
+        || state == QLatin1String("skipped"))
         return QColor(0x9a, 0x9a, 0x9a);
     if (state == QLatin1String("running"))
         return palette.color(QPalette::Highlight);

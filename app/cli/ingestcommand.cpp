@@ -39,7 +39,8 @@ QString diffText(const StructuralIngestResult &r)
 // through the enriched pipeline, in the order given.
 int captureText(CliContext &context, const ProjectLocator::Resolution &where,
                 const ProjectConfig &config, const QStringList &texts, const QStringList &files,
-                const QString &connectionId, bool failFast, bool verbatim)
+                const QString &connectionId, const QString &userId, bool failFast,
+                bool verbatim)
 {
     if (!connectionId.isEmpty() && !config.connection(connectionId))
         return context.fail(
@@ -133,6 +134,7 @@ int captureText(CliContext &context, const ProjectLocator::Resolution &where,
             request.config = config;
             request.llm = *llm;
             request.connectionId = connectionId;
+            request.userId = userId;
             request.note = note;
             request.appVersion = QCoreApplication::applicationVersion();
             if (!context.json) {
@@ -242,11 +244,19 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         QStringLiteral("Store each --text/--file note as written, as its own global wiki page "
                        "(named by its file or leading heading); no model. The default when no "
                        "model is configured."));
+    const QCommandLineOption userIdOption(
+        QStringLiteral("user-id"),
+        QStringLiteral("Memory user id for capture (default local-cli): the memory agent sees "
+                       "this user's wiki/user/<id>/ pages and may keep personal notes there. "
+                       "Letters, digits, _ - . only. No effect with --verbatim or without a "
+                       "model: those pages are always global."),
+        QStringLiteral("id"), QStringLiteral("local-cli"));
     const QCommandLineOption failFast(QStringLiteral("fail-fast"),
                                       QStringLiteral("Stop at the first failed text/file item."));
     parser.addOption(text);
     parser.addOption(file);
     parser.addOption(connectionIdOption);
+    parser.addOption(userIdOption);
     parser.addOption(failFast);
     parser.addOption(verbatimOption);
     parser.addPositionalArgument(QStringLiteral("connectionId"),
@@ -268,11 +278,17 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         return context.fail(QStringLiteral("usage"),
                             QStringLiteral("--all cannot be combined with --text or --file"), {},
                             ExitUsage);
-    if (!capture && (parser.isSet(connectionIdOption) || parser.isSet(failFast)))
+    if (!capture
+        && (parser.isSet(connectionIdOption) || parser.isSet(userIdOption)
+            || parser.isSet(failFast)))
         return context.fail(QStringLiteral("usage"),
                             QStringLiteral("Provide at least one text item with --text, a file "
                                            "path, or - for stdin."),
                             {}, ExitUsage);
+    // Refused before anything runs: the id names a folder under wiki/user/.
+    if (auto valid = TextMemoryIngest::checkUserId(parser.value(userIdOption)); !valid.ok())
+        return context.fail(QStringLiteral("usage"), valid.error().message, valid.error().hint,
+                            ExitUsage);
     if (positional.size() > 1 || (positional.size() == 1 && parser.isSet(all)))
         return context.fail(QStringLiteral("usage"),
                             QStringLiteral("Name one connection, or pass --all."),
@@ -302,7 +318,8 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
     const ProjectConfig &config = loaded->config;
     if (capture)
         return captureText(context, where, config, parser.values(text), parser.values(file),
-                           parser.value(connectionIdOption), parser.isSet(failFast),
+                           parser.value(connectionIdOption), parser.value(userIdOption),
+                           parser.isSet(failFast),
                            parser.isSet(verbatimOption));
 
     QList<const ConnectionConfig *> targets;
@@ -628,7 +645,8 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
         }
         results.append(json);
     }
-    // Context sources: deterministic, no model call (ktx-spec §9.3, issue G).
+    // Context sources (ktx-spec §9.3, issue G): one IngestRun each — the
+    // deterministic extraction, then work units when a model is configured.
     for (const ConnectionConfig *connection : std::as_const(sourceTargets)) {
         const ContextSourceIngestResult r = ContextSourceIngest::run(
             where.dir, config, *connection, {}, [&](const QString &message) {
@@ -657,7 +675,11 @@ int IngestCommand::run(CliContext &context, const QStringList &args)
             if (!r.report.wikiPages.isEmpty())
                 detail += QStringLiteral("\n    Unmapped: wiki/global/%1.md")
                               .arg(r.report.wikiPages.join(QStringLiteral(".md, wiki/global/")));
+            for (const QString &warning : r.warnings)
+                detail += QStringLiteral("\n    warning: ") + warning;
         }
+        if (!r.runId.isEmpty())
+            detail += QStringLiteral("\n    Run: ") + r.runId;
         rows << Row {connection->id, r.unchanged ? QStringLiteral("unchanged") : r.status, detail,
                      QStringLiteral("-")};
     }

@@ -17,14 +17,41 @@ bool isSourcePath(const QString &path, const QString &connection)
         && (path.endsWith(QLatin1String(".yaml")) || path.endsWith(QLatin1String(".yml")));
 }
 
-bool isWikiPath(const QString &path)
+// A page file: wiki/global/<key>.md (userId empty) or wiki/user/<userId>/<key>.md.
+struct WikiFile
 {
-    return path.startsWith(QLatin1String("wiki/global/")) && path.endsWith(QLatin1String(".md"));
+    QString userId;
+    QString key;
+    bool valid = false;
+};
+
+WikiFile wikiFileOf(const QString &path)
+{
+    const QStringList parts = path.split(QLatin1Char('/'));
+    if (!path.endsWith(QLatin1String(".md")) || parts.value(0) != QLatin1String("wiki"))
+        return {};
+    if (parts.size() == 3 && parts.at(1) == QLatin1String("global"))
+        return {{}, parts.at(2).chopped(3), true};
+    if (parts.size() == 4 && parts.at(1) == QLatin1String("user") && !parts.at(2).isEmpty())
+        return {parts.at(2), parts.at(3).chopped(3), true};
+    return {};
 }
 
-QString wikiKey(const QString &path)
+QString globalPagePath(const QString &key)
 {
-    return path.mid(12, path.size() - 15);
+    return QStringLiteral("wiki/global/%1.md").arg(key);
+}
+
+QString userPagePath(const QString &userId, const QString &key)
+{
+    return QStringLiteral("wiki/user/%1/%2.md").arg(userId, key);
+}
+
+// How reports name a page: wiki:<key> or wiki:user/<userId>/<key>.
+QString wikiArtifact(const WikiFile &file)
+{
+    return file.userId.isEmpty() ? QStringLiteral("wiki:") + file.key
+                                 : QStringLiteral("wiki:user/%1/%2").arg(file.userId, file.key);
 }
 
 } // namespace
@@ -157,19 +184,30 @@ ArtifactGates::Outcome ArtifactGates::apply(ContextOverlay &run, const QStringLi
         }
     }
 
-    // Gate 3: wiki pages the run changed (all pages when something was removed).
+    // Gate 3: wiki pages the run changed, global and per user (all pages when
+    // something was removed). A reference must resolve in the page's scope: a
+    // user page sees the global pages and its user's, a global page only global
+    // ones.
     QStringList pages;
-    for (const QString &path : run.list(QStringLiteral("wiki/global/")))
-        if (isWikiPath(path) && (anyRemoval || changedPaths.contains(path)))
+    QSet<QString> userKeys; // keys that exist as some user's page
+    for (const QString &path : run.list(QStringLiteral("wiki/"))) {
+        const WikiFile file = wikiFileOf(path);
+        if (!file.valid)
+            continue;
+        if (!file.userId.isEmpty())
+            userKeys.insert(file.key);
+        if (anyRemoval || changedPaths.contains(path))
             pages << path;
+    }
     for (const QString &path : std::as_const(pages)) {
+        const WikiFile file = wikiFileOf(path);
         QByteArray bytes = run.read(path).value_or(QByteArray());
         auto page = WikiPageText::parse(bytes);
         if (!page.ok()) {
             if (!changedPaths.contains(path))
                 continue;
             outcome.dropped << GatePrune {QStringLiteral("invalid_wiki_page"),
-                                          QStringLiteral("wiki:") + wikiKey(path),
+                                          wikiArtifact(file),
                                           {},
                                           {},
                                           base.contains(path) ? QStringLiteral("reverted")
@@ -187,16 +225,22 @@ ArtifactGates::Outcome ArtifactGates::apply(ContextOverlay &run, const QStringLi
             if (!refs.contains(link))
                 refs << link;
         for (const QString &ref : std::as_const(refs)) {
-            if (run.exists(QStringLiteral("wiki/global/%1.md").arg(ref)))
+            if (run.exists(globalPagePath(ref))
+                || (!file.userId.isEmpty() && run.exists(userPagePath(file.userId, ref))))
                 continue;
             bytes = WikiPageText::withoutRef(bytes, QStringLiteral("refs"), ref);
             edited = true;
-            outcome.pruned << GatePrune {QStringLiteral("missing_wiki_ref"),
-                                         QStringLiteral("wiki:") + wikiKey(path),
-                                         ref,
-                                         ref,
-                                         QStringLiteral("pruned"),
-                                         QStringLiteral("reference to a page that does not exist")};
+            const bool userOnly = file.userId.isEmpty() && userKeys.contains(ref);
+            outcome.pruned << GatePrune {
+                userOnly ? QStringLiteral("out_of_scope_wiki_ref")
+                         : QStringLiteral("missing_wiki_ref"),
+                wikiArtifact(file),
+                ref,
+                ref,
+                QStringLiteral("pruned"),
+                userOnly ? QStringLiteral("reference from a global page to a user page, which "
+                                          "other users cannot see")
+                         : QStringLiteral("reference to a page that does not exist")};
         }
         for (const QString &ref : page->slRefs) {
             // [connectionId/]sourceName[.entityName], or connection.source as the docs show it.
@@ -210,7 +254,7 @@ ArtifactGates::Outcome ArtifactGates::apply(ContextOverlay &run, const QStringLi
             bytes = WikiPageText::withoutRef(bytes, QStringLiteral("sl_refs"), ref);
             edited = true;
             outcome.pruned << GatePrune {QStringLiteral("missing_wiki_sl_ref"),
-                                         QStringLiteral("wiki:") + wikiKey(path),
+                                         wikiArtifact(file),
                                          ref,
                                          first,
                                          QStringLiteral("pruned"),

@@ -1,18 +1,20 @@
 #include "ingest/contextsourceingest.h"
 
-#include "core/atomicfile.h"
 #include "git/gitrepository.h"
 #include "git/worktreelanding.h"
+#include "ingest/contextsourceadapter.h"
 #include "ingest/contextsourcecheckout.h"
+#include "ingest/ingestrun.h"
+#include "ingest/runeventlog.h"
+#include "llm/llmsettings.h"
 #include "project/projectconfig.h"
 
-#include <QDateTime>
+#include <QCoreApplication>
 #include <QDir>
-#include <QDirIterator>
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QRandomGenerator>
+
+#include <memory>
 
 namespace ktx {
 
@@ -33,37 +35,27 @@ ContextSourceIngestResult failed(ContextSourceIngestResult r, const Error &e)
     return failed(std::move(r), e.code, e.message, e.hint);
 }
 
-// Files below `dir` (relative path -> bytes), or below a prefix of a commit.
-QMap<QString, QByteArray> readFolder(const QString &dir)
+// The model the units use, or why there is none (then units are skipped and
+// only the deterministic part lands).
+LlmSettings modelFor(const ProjectConfig &project, const QString &projectDir, QString *gap)
 {
-    QMap<QString, QByteArray> files;
-    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile f(path);
-        if (f.open(QIODevice::ReadOnly))
-            files.insert(QDir(dir).relativeFilePath(path), f.readAll());
+    LlmSettings none;
+    none.backend = QStringLiteral("none");
+    if (project.llm.backend.isEmpty() || project.llm.backend == QLatin1String("none")) {
+        *gap = QStringLiteral("no model configured (llm.provider.backend: none)");
+        return none;
     }
-    return files;
-}
-
-Result<QMap<QString, QByteArray>> readCommit(const GitRepository &repo, const QString &commit,
-                                             const QString &prefix)
-{
-    QMap<QString, QByteArray> files;
-    if (commit.isEmpty())
-        return files;
-    auto paths = repo.listFiles(commit, prefix);
-    if (!paths)
-        return paths.error();
-    for (const QString &path : std::as_const(*paths)) {
-        auto bytes = repo.fileAt(commit, path);
-        if (!bytes)
-            return bytes.error();
-        if (*bytes)
-            files.insert(path, **bytes);
+    auto settings = LlmSettings::fromConfig(project.llm, projectDir);
+    if (!settings.ok()) {
+        *gap = settings.error().message;
+        return none;
     }
-    return files;
+    if (!settings->isAgentCli()
+        && settings->modelFor(QStringLiteral("candidateExtraction")).isEmpty()) {
+        *gap = QStringLiteral("no model for candidateExtraction (llm.models)");
+        return none;
+    }
+    return *settings;
 }
 
 } // namespace
@@ -75,32 +67,29 @@ QJsonObject ContextSourceIngestResult::toJson() const
                    {QStringLiteral("warehouseConnectionId"), warehouseConnectionId},
                    {QStringLiteral("status"), status},
                    {QStringLiteral("jobId"), jobId},
+                   {QStringLiteral("runId"), runId},
+                   {QStringLiteral("runStatus"), runStatus},
                    {QStringLiteral("syncId"), syncId},
                    {QStringLiteral("commitId"), commitId},
                    {QStringLiteral("source"), location},
                    {QStringLiteral("unchanged"), unchanged},
                    {QStringLiteral("modelCalls"), modelCalls},
+                   {QStringLiteral("unitsPlanned"), unitsPlanned},
+                   {QStringLiteral("unitsRun"), unitsRun},
                    {QStringLiteral("diff"),
                     QJsonObject {{QStringLiteral("added"), added},
                                  {QStringLiteral("modified"), modified},
                                  {QStringLiteral("deleted"), deleted}}},
                    {QStringLiteral("report"), report.toJson()},
                    {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
+    if (!branch.isEmpty())
+        o.insert(QStringLiteral("branch"), branch);
     if (status == QLatin1String("failed")) {
         o.insert(QStringLiteral("code"), code);
         o.insert(QStringLiteral("detail"), detail);
         o.insert(QStringLiteral("fix"), fix);
     }
     return o;
-}
-
-QString ContextSourceIngest::commitMessage(const ContextSourceIngestResult &r)
-{
-    return QStringLiteral("ingest(%1): %2 syncId=%3 diff=+%4/~%5/-%6")
-        .arg(r.driver, r.jobId, r.syncId)
-        .arg(r.added)
-        .arg(r.modified)
-        .arg(r.deleted);
 }
 
 Result<QString> ContextSourceIngest::warehouseFor(const ProjectConfig &project,
@@ -138,18 +127,29 @@ ContextSourceIngestResult ContextSourceIngest::run(const QString &projectDir,
                                                    const CancellationToken &cancel,
                                                    const Progress &progress)
 {
+    Options options;
+    options.cancel = cancel;
+    options.progress = progress;
+    return run(projectDir, project, connection, options);
+}
+
+ContextSourceIngestResult ContextSourceIngest::run(const QString &projectDir,
+                                                   const ProjectConfig &project,
+                                                   const ConnectionConfig &connection,
+                                                   const Options &options)
+{
     const auto say = [&](const QString &message) {
-        if (progress)
-            progress(message);
+        if (options.progress)
+            options.progress(message);
     };
     ContextSourceIngestResult result;
     result.connectionId = connection.id;
     result.driver = connection.driver;
     result.report.driver = connection.driver;
+    result.runId = IngestRun::newRunId();
     result.jobId = QString::number(QRandomGenerator::global()->generate64() & 0xffffffffULL, 16)
                        .rightJustified(8, QLatin1Char('0'));
-    const auto parser = contextSourceParser(connection.driver);
-    if (!parser)
+    if (!contextSourceParser(connection.driver))
         return failed(result, QStringLiteral("unsupported_driver"),
                       QStringLiteral("Context source driver \"%1\" cannot be ingested yet.")
                           .arg(connection.driver),
@@ -160,204 +160,145 @@ ContextSourceIngestResult ContextSourceIngest::run(const QString &projectDir,
         return failed(result, warehouse.error());
     result.warehouseConnectionId = *warehouse;
 
-    auto lock = WorktreeLanding::lockProject(projectDir);
-    if (!lock.ok())
-        return failed(result, lock.error());
-
     say(QStringLiteral("Reading %1 source %2").arg(connection.driver, connection.id));
-    auto location = ContextSourceCheckout::acquire(projectDir, connection);
-    if (!location)
-        return failed(result, location.error());
+    std::optional<ContextSourceCheckout::Location> location;
+    {
+        // A clone or fetch into .ktx/cache must not race another ingest's.
+        auto lock = WorktreeLanding::lockProject(projectDir);
+        if (!lock.ok())
+            return failed(result, lock.error());
+        auto acquired = ContextSourceCheckout::acquire(projectDir, connection);
+        if (!acquired)
+            return failed(result, acquired.error());
+        location = *acquired;
+    }
     result.location = location->description;
-    if (cancel.isCancelled())
+    if (options.cancel.isCancelled())
         return failed(result, QStringLiteral("cancelled"),
                       QStringLiteral("Ingest was cancelled; nothing was written."));
 
-    auto repository = GitRepository::open(projectDir);
-    QString head;
-    if (repository.ok()) {
-        if (auto recovered = WorktreeLanding::recover(repository.value()); !recovered.ok())
-            return failed(result, recovered.error());
-        head = repository->headCommitId();
-    }
-    const QString layerPrefix = QStringLiteral("semantic-layer/%1/").arg(*warehouse);
-    const QString keyDir
-        = QStringLiteral("raw-sources/%1/%2").arg(connection.id, connection.driver);
-
-    // The base the extraction merges onto: what is committed (or on disk without git).
-    ContextSourceInput input;
-    input.rootDir = location->rootDir;
-    input.connectionId = connection.id;
-    input.warehouseConnectionId = *warehouse;
-    QMap<QString, QByteArray> previousEvidence; // <syncId>/<relative path> -> bytes
-    if (repository.ok()) {
-        auto layer = readCommit(*repository, head, layerPrefix);
-        if (!layer)
-            return failed(result, layer.error());
-        input.baseFiles = *layer;
-        auto staged = readCommit(*repository, head, keyDir);
-        if (!staged)
-            return failed(result, staged.error());
-        for (auto it = staged->cbegin(); it != staged->cend(); ++it)
-            previousEvidence.insert(it.key().mid(keyDir.size() + 1), it.value());
-    } else {
-        const QDir root(projectDir);
-        const auto layer = readFolder(root.filePath(layerPrefix));
-        for (auto it = layer.cbegin(); it != layer.cend(); ++it)
-            input.baseFiles.insert(layerPrefix + it.key(), it.value());
-        previousEvidence = readFolder(root.filePath(keyDir));
-    }
-
-    auto extraction = parser->extract(input);
-    if (!extraction)
-        return failed(result, extraction.error());
-    result.report = extraction->report;
-    if (cancel.isCancelled())
-        return failed(result, QStringLiteral("cancelled"),
-                      QStringLiteral("Ingest was cancelled; nothing was written."));
-
-    // Evidence: the files the parser read, byte for byte.
-    QMap<QString, QByteArray> evidence;
-    for (const QString &relative : std::as_const(result.report.filesRead)) {
-        QFile f(QDir(location->rootDir).filePath(relative));
-        if (f.open(QIODevice::ReadOnly))
-            evidence.insert(relative, f.readAll());
-    }
-    QString previousSync;
-    QMap<QString, QByteArray> previousFiles;
-    for (auto it = previousEvidence.cbegin(); it != previousEvidence.cend(); ++it) {
-        const int slash = int(it.key().indexOf(QLatin1Char('/')));
-        if (slash <= 0)
-            continue;
-        const QString sync = it.key().left(slash);
-        if (previousSync.isEmpty() || sync > previousSync) {
-            previousSync = sync;
-            previousFiles.clear();
-        }
-        if (sync == previousSync)
-            previousFiles.insert(it.key().mid(slash + 1), it.value());
-    }
-    const bool evidenceChanged = previousSync.isEmpty() || previousFiles != evidence;
-    result.syncId = evidenceChanged
-        ? QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd-HHmmss"))
-            + QLatin1Char('-') + result.jobId
-        : previousSync;
-
-    GitRepository::FileChanges changes;
-    const auto note = [&](const QString &path, const std::optional<QByteArray> &before,
-                          const std::optional<QByteArray> &after) {
-        if (before == after)
-            return;
-        changes.insert(path, after);
-        if (!before)
-            ++result.added;
-        else if (!after)
-            ++result.deleted;
-        else
-            ++result.modified;
+    QString gap;
+    IngestRunOptions run;
+    run.projectDir = projectDir;
+    run.config = project;
+    run.connectionId = connection.id;
+    run.reviewMode = project.review.mode == QLatin1String("review") ? QStringLiteral("review")
+                                                                    : QStringLiteral("auto");
+    run.llm = options.loopRunner ? LlmSettings() : modelFor(project, projectDir, &gap);
+    run.loopRunner = options.loopRunner;
+    run.cancel = options.cancel;
+    run.appVersion = options.appVersion.isEmpty() ? QCoreApplication::applicationVersion()
+                                                  : options.appVersion;
+    run.runId = result.runId;
+    run.jobId = result.jobId;
+    run.listener = [&](const IngestEvent &e) {
+        if (options.listener)
+            options.listener(e);
+        if (e.type == IngestEvent::Type::PhaseChanged)
+            say(QStringLiteral("%1: %2").arg(connection.id,
+                                             e.data.value(QStringLiteral("phase")).toString()));
     };
-    if (evidenceChanged) {
-        // The new sync replaces the previous one, so git shows edits of the same files.
-        for (auto it = evidence.cbegin(); it != evidence.cend(); ++it) {
-            const std::optional<QByteArray> before = previousFiles.contains(it.key())
-                ? std::optional<QByteArray>(previousFiles.value(it.key()))
-                : std::nullopt;
-            const QString path
-                = keyDir + QLatin1Char('/') + result.syncId + QLatin1Char('/') + it.key();
-            changes.insert(path, it.value());
-            if (!before)
-                ++result.added;
-            else if (*before != it.value())
-                ++result.modified;
-        }
-        for (auto it = previousEvidence.cbegin(); it != previousEvidence.cend(); ++it) {
-            changes.insert(keyDir + QLatin1Char('/') + it.key(), std::nullopt);
-            const int slash = int(it.key().indexOf(QLatin1Char('/')));
-            if (!evidence.contains(it.key().mid(slash + 1)))
-                ++result.deleted;
-        }
-    }
-    for (auto it = extraction->files.cbegin(); it != extraction->files.cend(); ++it) {
-        std::optional<QByteArray> before;
-        if (input.baseFiles.contains(it.key())) {
-            before = input.baseFiles.value(it.key());
-        } else if (repository.ok() && !head.isEmpty()) {
-            auto bytes = repository->fileAt(head, it.key()); // wiki pages
-            if (!bytes)
-                return failed(result, bytes.error());
-            before = *bytes;
-        } else if (QFile f(QDir(projectDir).filePath(it.key())); f.open(QIODevice::ReadOnly)) {
-            before = f.readAll();
-        }
-        note(it.key(), before, it.value());
-    }
+    const auto adapter = std::make_shared<ContextSourceAdapter>(
+        connection.id, connection.driver, *warehouse, *location, result.jobId);
+    adapter->setConnectionFields(connection.fields);
+    run.adapter = adapter;
+    if (!gap.isEmpty())
+        result.warnings << QStringLiteral("Work units skipped: %1. Only the deterministic "
+                                          "extraction was written; run `ktx setup` to choose a "
+                                          "model.")
+                               .arg(gap);
 
+    IngestRun ingest(run);
+    auto ran = ingest.run();
+    result.report = adapter->report();
+    if (!ran.ok())
+        return failed(result, ran.error());
+    const IngestRunRecord &record = ran->record;
+    const IngestReport &report = ran->report;
+    result.runStatus = record.status;
+    result.syncId = adapter->syncId().isEmpty() ? record.syncId : adapter->syncId();
+    result.modelCalls = report.modelCalls;
+    for (const WorkUnitReport &unit : report.workUnits)
+        if (!IngestRun::isProjectionUnit(unit.unitKey))
+            ++result.unitsRun;
+    result.unitsPlanned = result.unitsRun;
+    if (!report.unitsSkipped.isEmpty()) {
+        // Planned units are in the events only; count them there.
+        result.unitsPlanned = 0;
+        for (const IngestEvent &e : ingest.eventLog()->events())
+            if (e.type == IngestEvent::Type::UnitPlanned)
+                ++result.unitsPlanned;
+    }
+    for (const QString &unit : report.failedWorkUnits)
+        result.warnings << QStringLiteral("Work unit %1 failed.").arg(unit);
+    if (record.status != QLatin1String("landed")
+        && record.status != QLatin1String("pending_review")) {
+        if (const auto &e = adapter->error())
+            return failed(result, *e);
+        return failed(
+            result,
+            record.status == QLatin1String("cancelled") ? QStringLiteral("cancelled")
+                                                        : QStringLiteral("ingest_failed"),
+            QStringLiteral("%1 (in %2)").arg(record.failureMessage, record.failurePhase),
+            QStringLiteral("See the run's events: .ktx/runs/%1/events.jsonl").arg(record.runId));
+    }
     result.status = QStringLiteral("done");
-    if (changes.isEmpty()) {
+    result.branch = record.runBranch;
+    result.commitId = record.landedCommit;
+    const QString runCommit = record.commitId;
+
+    // Project files the run changed: evidence by its path inside the sync
+    // (a new sync in place of the old one is an edit), the rest by path.
+    result.added = adapter->evidenceAdded();
+    result.modified = adapter->evidenceModified();
+    result.deleted = adapter->evidenceDeleted();
+    if (!runCommit.isEmpty()) {
+        if (auto repository = GitRepository::open(projectDir); repository.ok()) {
+            if (auto paths = repository->changedPaths(record.baseCommit, runCommit); paths.ok())
+                for (const QString &path : std::as_const(*paths)) {
+                    if (path.startsWith(QLatin1String("raw-sources/")))
+                        continue;
+                    const auto before = repository->fileAt(record.baseCommit, path);
+                    const auto after = repository->fileAt(runCommit, path);
+                    const bool had = before.ok() && before->has_value();
+                    const bool has = after.ok() && after->has_value();
+                    if (!had && has)
+                        ++result.added;
+                    else if (had && !has)
+                        ++result.deleted;
+                    else
+                        ++result.modified;
+                }
+        }
+    }
+    if (runCommit.isEmpty()) {
         result.unchanged = true;
         result.detail = QStringLiteral("%1 models, %2 sources, unchanged")
                             .arg(result.report.models)
                             .arg(result.report.sources.size());
         return result;
     }
-    result.detail = QStringLiteral("%1 models, %2 sources, %3 joins, diff +%4/~%5/-%6")
+    result.detail = QStringLiteral("%1 models, %2 sources, %3 joins, diff +%4/~%5/-%6, %7 "
+                                   "unit(s), %8 model call(s)")
                         .arg(result.report.models)
                         .arg(result.report.sources.size())
                         .arg(result.report.joins)
                         .arg(result.added)
                         .arg(result.modified)
-                        .arg(result.deleted);
-    say(QStringLiteral("Landing %1 changed files").arg(changes.size()));
-    if (repository.ok()) {
-        const GitRepository::Signature author = GitRepository::Signature::parse(
-            project.storage.gitAuthor, {QStringLiteral("ktx"), QStringLiteral("ktx@example.com")});
-        auto committed = WorktreeLanding::commitAndLand(repository.value(), changes,
-                                                        commitMessage(result), author);
-        if (!committed.ok())
-            return failed(result, committed.error());
-        result.commitId = *committed;
-        // Untracked leftovers of earlier syncs.
-        const QDir keyFolder(QDir(projectDir).filePath(keyDir));
-        for (const QString &old : keyFolder.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-            if (old != result.syncId)
-                QDir(keyFolder.filePath(old)).removeRecursively();
-    } else {
-        result.warnings << QStringLiteral("The project folder is not a git repository; the files "
-                                          "were written but not committed.");
-        const QDir root(projectDir);
-        for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
-            if (!it.value()) {
-                QFile::remove(root.filePath(it.key()));
-                continue;
-            }
-            if (Result<void> r = AtomicFile::write(root.filePath(it.key()), *it.value()); !r.ok())
-                return failed(result, r.error());
-        }
-        const QDir keyFolder(root.filePath(keyDir));
-        for (const QString &old : keyFolder.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-            if (old != result.syncId)
-                QDir(keyFolder.filePath(old)).removeRecursively();
+                        .arg(result.deleted)
+                        .arg(result.unitsRun)
+                        .arg(result.modelCalls);
+    if (record.status == QLatin1String("pending_review")) {
+        result.detail += QStringLiteral(", pending review on %1").arg(record.runBranch);
+        return result;
     }
-    const QJsonObject run {
-        {QStringLiteral("runId"), result.jobId},
-        {QStringLiteral("connectionId"), connection.id},
-        {QStringLiteral("adapter"), connection.driver},
-        {QStringLiteral("status"), QStringLiteral("landed")},
-        {QStringLiteral("syncId"), result.syncId},
-        {QStringLiteral("commitId"), result.commitId},
-        {QStringLiteral("finishedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
-        {QStringLiteral("report"), result.report.toJson()},
-        {QStringLiteral("diff"),
-         QJsonObject {{QStringLiteral("added"), result.added},
-                      {QStringLiteral("modified"), result.modified},
-                      {QStringLiteral("deleted"), result.deleted}}}};
-    if (Result<void> r = AtomicFile::write(
-            QDir(projectDir).filePath(QStringLiteral(".ktx/runs/%1/run.json").arg(result.jobId)),
-            QJsonDocument(run).toJson());
-        !r.ok())
-        result.warnings << QStringLiteral("The run was committed, but its record could not be "
-                                          "saved: %1")
-                               .arg(r.error().message);
+    // Untracked leftovers of earlier syncs (git removed their files, not the folders).
+    const QDir keyFolder(
+        QDir(projectDir)
+            .filePath(ContextSourceAdapter::rawFolder(connection.id, connection.driver)));
+    for (const QString &old : keyFolder.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (old != result.syncId)
+            QDir(keyFolder.filePath(old)).removeRecursively();
     return result;
 }
 

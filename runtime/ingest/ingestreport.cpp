@@ -129,7 +129,12 @@ QJsonObject IngestReport::toJson() const
         {QStringLiteral("provenanceRows"), array(provenanceRows)},
         {QStringLiteral("rawHashes"), rawHashes},
         {QStringLiteral("modelCalls"), modelCalls},
-        {QStringLiteral("cacheHits"), cacheHits}};
+        {QStringLiteral("cacheHits"), cacheHits},
+        {QStringLiteral("unitHashes"), unitHashes}};
+    if (!unitsSkipped.isEmpty())
+        o.insert(QStringLiteral("unitsSkipped"), unitsSkipped);
+    if (!contextSource.isEmpty())
+        o.insert(QStringLiteral("contextSource"), contextSource);
     if (!failurePhase.isEmpty())
         o.insert(QStringLiteral("failure"),
                  QJsonObject {{QStringLiteral("phase"), failurePhase},

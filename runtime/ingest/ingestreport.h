@@ -124,6 +124,15 @@ struct IngestReport
     QJsonObject rawHashes; // rel path in the sync folder -> sha256 (the next run's diff base)
     int modelCalls = 0; // work units that reached the model (cache misses)
     int cacheHits = 0;
+    // Hashes of the evidence units have covered (rel path -> sha256): the next
+    // run plans units for what differs from it. Equal to rawHashes when units
+    // ran; carried over from the previous run when they were skipped (no
+    // model), so a later run with a model still enriches that evidence.
+    QJsonObject unitHashes;
+    QString unitsSkipped; // why units did not run (e.g. no model); empty when they ran
+    // The context source's report (ContextSourceReport::toJson() plus
+    // warehouseConnectionId and location); empty for other sources.
+    QJsonObject contextSource;
 
     QJsonObject toJson() const;
 };

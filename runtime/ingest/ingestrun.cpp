@@ -324,7 +324,7 @@ Result<IngestRunResult> IngestRun::run()
 
     if (!step(IngestPhase::Integrate))
         return stop();
-    auto integrated = integrate(*acquired, *ran);
+    auto integrated = integrate(*acquired, *staged, *ran);
     if (!integrated.ok())
         return failed(integrated.error());
 
@@ -391,8 +391,8 @@ Result<IngestRun::Acquired> IngestRun::acquire(GitRepository &repository)
     for (auto it = base->cbegin(); it != base->cend(); ++it)
         if (it.key().startsWith(QLatin1String("semantic-layer/")))
             connections.insert(it.key().section(QLatin1Char('/'), 1, 1));
-    if (!m_options.connectionId.isEmpty())
-        connections.insert(m_options.connectionId);
+    for (const QString &c : allowedConnections())
+        connections.insert(c);
     a.connections = QStringList(connections.cbegin(), connections.cend());
     a.connections.sort();
     a.base = base;
@@ -401,29 +401,132 @@ Result<IngestRun::Acquired> IngestRun::acquire(GitRepository &repository)
 
 Result<IngestRun::Staged> IngestRun::stageRaw(const Acquired &acquired)
 {
+    // The adapter's deterministic part first (a context source stages its new
+    // evidence and extracts here); everything after reads the projected tree.
+    auto projection = m_adapter->projection(*acquired.base);
+    if (!projection.ok())
+        return projection.error();
+    ContextOverlay projected(acquired.base);
+    for (auto it = projection->files.cbegin(); it != projection->files.cend(); ++it) {
+        m_projected.insert(it.key());
+        if (it.value())
+            projected.write(it.key(), *it.value());
+        else
+            projected.remove(it.key());
+    }
+    Staged staged;
+    staged.tree = projected.snapshot();
+    staged.projection = projected.images();
+    m_report.contextSource = m_adapter->sourceReport();
+    reportProjection(*projection, staged.projection);
     // The structural ingest staged and committed the snapshot; this run works
     // from the newest one.
-    auto sync = m_adapter->latestSync(*acquired.base, m_options.connectionId);
+    auto sync = m_adapter->latestSync(*staged.tree, m_options.connectionId);
     if (!sync.ok())
         return sync.error();
-    return Staged {*sync, sync->section(QLatin1Char('/'), -1)};
+    staged.syncDir = *sync;
+    staged.syncId = sync->section(QLatin1Char('/'), -1);
+    return staged;
+}
+
+void IngestRun::reportProjection(const IngestProjection &projection, const QList<FileImage> &images)
+{
+    // Evidence is not an artifact: only semantic-layer and wiki files become
+    // writes of the projection unit, so Review shows where their lines came from.
+    const QString unitKey = projectionUnitKey(m_adapter->sourceKey());
+    WorkUnitReport unit;
+    unit.unitKey = unitKey;
+    unit.status = QStringLiteral("success");
+    // Bounded: a hunk's provenance is found by its lines in the call's input;
+    // a larger file is attributed to its last writer.
+    constexpr qsizetype MaxInlineBytes = 64 * 1024;
+    int n = 0;
+    for (const FileImage &image : images) {
+        const bool sl = image.path.startsWith(QLatin1String("semantic-layer/"));
+        if (!sl && !image.path.startsWith(QLatin1String("wiki/")))
+            continue;
+        IngestAction a;
+        a.target = sl ? QStringLiteral("sl") : QStringLiteral("wiki");
+        a.type = !image.before ? QStringLiteral("created")
+            : !image.after     ? QStringLiteral("removed")
+                               : QStringLiteral("updated");
+        a.path = image.path;
+        QString name = image.path.section(QLatin1Char('/'), -1);
+        name.truncate(name.lastIndexOf(QLatin1Char('.')));
+        a.key = name;
+        if (sl) {
+            const QString connection = image.path.section(QLatin1Char('/'), 1, 1);
+            if (connection != m_options.connectionId)
+                a.targetConnectionId = connection;
+        }
+        a.detail = QStringLiteral("deterministic %1 extraction").arg(m_adapter->sourceKey());
+        a.rawPaths = projection.evidence.value(image.path);
+        for (const QString &raw : std::as_const(a.rawPaths))
+            if (!unit.rawFiles.contains(raw))
+                unit.rawFiles << raw;
+        unit.actions << a;
+        const QString tool = QStringLiteral("projection");
+        post(Type::WriteDecision, unitKey,
+             {{QStringLiteral("tool"), tool},
+              {QStringLiteral("path"), image.path},
+              {QStringLiteral("accepted"), true},
+              {QStringLiteral("reason"), a.detail}});
+        QJsonObject input {{QStringLiteral("path"), image.path},
+                           {QStringLiteral("rawPaths"), QJsonArray::fromStringList(a.rawPaths)}};
+        if (image.after && image.after->size() <= MaxInlineBytes)
+            input.insert(QStringLiteral("content"), QString::fromUtf8(*image.after));
+        post(Type::ToolCall, unitKey,
+             {{QStringLiteral("toolCallId"), QStringLiteral("projection-%1").arg(++n)},
+              {QStringLiteral("tool"), tool},
+              {QStringLiteral("input"), input},
+              {QStringLiteral("output"), a.type},
+              {QStringLiteral("isError"), false},
+              {QStringLiteral("durationMs"), 0.0}});
+    }
+    unit.rawFiles.sort();
+    if (!unit.actions.isEmpty())
+        m_report.workUnits << unit;
+}
+
+QStringList IngestRun::allowedConnections() const
+{
+    const QStringList targets = m_adapter->targetConnections();
+    if (!targets.isEmpty())
+        return targets;
+    return m_options.connectionId.isEmpty() ? QStringList() : QStringList {m_options.connectionId};
+}
+
+bool IngestRun::modelAvailable() const
+{
+    if (m_options.loopRunner)
+        return true;
+    return !m_options.llm.backend.isEmpty() && m_options.llm.backend != QLatin1String("none");
 }
 
 Result<IngestDiff> IngestRun::diff(const Acquired &acquired, const Staged &staged)
 {
-    const QJsonObject current = m_adapter->hashes(*acquired.base, staged.syncDir);
+    Q_UNUSED(acquired);
+    const QJsonObject current = m_adapter->hashes(*staged.tree, staged.syncDir);
     const auto prior = m_store->lastLandedReport(m_options.connectionId, m_adapter->sourceKey());
-    return LiveDatabaseAdapter::diff(
-        current, prior ? prior->value(QStringLiteral("rawHashes")).toObject() : QJsonObject());
+    const QJsonObject priorRaw
+        = prior ? prior->value(QStringLiteral("rawHashes")).toObject() : QJsonObject();
+    // Reports older than unitHashes: the units covered what was staged.
+    m_priorUnitHashes = prior && prior->contains(QStringLiteral("unitHashes"))
+        ? prior->value(QStringLiteral("unitHashes")).toObject()
+        : priorRaw;
+    return LiveDatabaseAdapter::diff(current, priorRaw);
 }
 
 Result<IngestRun::Planned> IngestRun::plan(const Acquired &acquired, const Staged &staged,
                                            const IngestDiff &d)
 {
     Planned p;
-    p.units = m_adapter->plan(*acquired.base, staged.syncDir, d);
-    p.wikiIndex = WorkUnitPrompt::wikiIndex(*acquired.base);
-    p.slIndex = WorkUnitPrompt::slIndex(*acquired.base, acquired.connections);
+    // Units only for evidence no earlier unit covered (changed since, or
+    // staged while units were skipped).
+    const IngestDiff unitDiff = LiveDatabaseAdapter::diff(d.hashes, m_priorUnitHashes);
+    p.units = m_adapter->plan(*staged.tree, staged.syncDir, unitDiff);
+    p.wikiIndex = WorkUnitPrompt::wikiIndex(*staged.tree, m_adapter->userId());
+    p.slIndex = WorkUnitPrompt::slIndex(*staged.tree, acquired.connections);
     p.fingerprint = WorkUnitPrompt::fingerprint(m_adapter->skillPrompt(), m_adapter->sourceKey(),
                                                 m_options.connectionId, m_options.appVersion);
     p.systemPrompt = WorkUnitPrompt::systemPrompt(m_adapter->skillPrompt(), staged.syncId,
@@ -441,6 +544,7 @@ Result<IngestRun::Planned> IngestRun::plan(const Acquired &acquired, const Stage
 WorkUnitOutcome IngestRun::runOneUnit(const WorkUnit &unit, const Acquired &acquired,
                                       const Staged &staged, const Planned &planned, int slot)
 {
+    Q_UNUSED(acquired);
     QElapsedTimer timer;
     timer.start();
     WorkUnitOutcome outcome;
@@ -456,13 +560,13 @@ WorkUnitOutcome IngestRun::runOneUnit(const WorkUnit &unit, const Acquired &acqu
     scope.syncId = staged.syncId;
     scope.sourceKey = m_adapter->sourceKey();
     scope.connectionId = m_options.connectionId;
+    scope.userId = m_adapter->userId();
     scope.unitKey = unit.unitKey;
     scope.rawRoot = staged.syncDir;
     scope.allowedRawPaths = unit.rawFiles;
     scope.readableRawPaths = unit.rawFiles + unit.dependencyPaths;
-    if (!m_options.connectionId.isEmpty())
-        scope.allowedConnections = {m_options.connectionId};
-    auto overlay = std::make_shared<ContextOverlay>(acquired.base);
+    scope.allowedConnections = allowedConnections();
+    auto overlay = std::make_shared<ContextOverlay>(staged.tree);
     IngestToolSession session(scope, overlay, [this, key = unit.unitKey](const QJsonObject &d) {
         post(Type::WriteDecision, key, d);
     });
@@ -564,6 +668,27 @@ Result<IngestRun::Ran> IngestRun::runUnits(const Acquired &acquired, const Stage
                                            const Planned &planned)
 {
     Ran ran;
+    if (!modelAvailable()) {
+        // Without a model the deterministic part is the whole run; the units
+        // stay planned (and unplanned next time only once a model covers them).
+        m_report.unitsSkipped = QStringLiteral("no model configured (llm.provider.backend: none)");
+        m_report.unitHashes = m_priorUnitHashes;
+        post(Type::Notice, {},
+             {{QStringLiteral("event"), QStringLiteral("stage_skipped")},
+              {QStringLiteral("stage"), ingestPhaseName(IngestPhase::RunUnits)},
+              {QStringLiteral("reason"), QStringLiteral("no_model")},
+              {QStringLiteral("units"), int(planned.units.size())},
+              {QStringLiteral("text"),
+               QStringLiteral("Work units skipped: %1; %2 planned unit(s) wait for a model.")
+                   .arg(m_report.unitsSkipped)
+                   .arg(planned.units.size())}});
+        for (const WorkUnit &unit : planned.units)
+            post(Type::UnitFinished, unit.unitKey,
+                 {{QStringLiteral("status"), QStringLiteral("skipped")},
+                  {QStringLiteral("reason"), QStringLiteral("no model configured")}});
+        return ran;
+    }
+    m_report.unitHashes = m_report.rawHashes;
     ran.outcomes.resize(planned.units.size());
     QList<int> pending;
     QStringList keys;
@@ -582,13 +707,13 @@ Result<IngestRun::Ran> IngestRun::runUnits(const Acquired &acquired, const Stage
                                                   raw.mid(staged.syncDir.size() + 1)));
         m_priorProvenance.insert(unit.unitKey, prior);
         const QString key = WorkUnitCache::key(
-            unit, *acquired.base, staged.syncDir, m_options.connectionId, m_adapter->sourceKey(),
+            unit, *staged.tree, staged.syncDir, m_options.connectionId, m_adapter->sourceKey(),
             WorkUnitPrompt::unitFingerprint(planned.fingerprint, refused), CandidateRole,
             m_options.appVersion);
         keys << key;
         if (const auto payload = m_store->cachedUnit(key)) {
             auto cached = WorkUnitCache::decode(*payload);
-            if (cached && WorkUnitCache::replayable(*cached, *acquired.base)) {
+            if (cached && WorkUnitCache::replayable(*cached, *staged.tree)) {
                 cached->report.cached = true;
                 cached->report.rawFiles = unit.rawFiles;
                 ran.outcomes[i] = *cached;
@@ -663,10 +788,18 @@ Result<IngestRun::Ran> IngestRun::runUnits(const Acquired &acquired, const Stage
     return ran;
 }
 
-Result<IngestRun::Integrated> IngestRun::integrate(const Acquired &acquired, const Ran &ran)
+Result<IngestRun::Integrated> IngestRun::integrate(const Acquired &acquired, const Staged &staged,
+                                                   const Ran &ran)
 {
     Integrated in;
     in.run = std::make_shared<ContextOverlay>(acquired.base);
+    // The projection is the base every unit started from.
+    for (const FileImage &image : staged.projection) {
+        if (image.after)
+            in.run->write(image.path, *image.after);
+        else
+            in.run->remove(image.path);
+    }
     for (const WorkUnitOutcome &outcome : ran.outcomes) {
         if (outcome.report.status != QLatin1String("success"))
             continue;
@@ -802,11 +935,15 @@ void IngestRun::evict(const Acquired &acquired, const IngestDiff &diff, Integrat
         const QString &kind = parts.at(0);
         const QString target = parts.at(1).isEmpty() ? m_options.connectionId : parts.at(1);
         const QString &key = parts.at(2);
+        // Another source's file (a dbt overlay on a warehouse source): removing
+        // it would take that source's facts too.
+        if (kind == QLatin1String("sl") && target != m_options.connectionId)
+            continue;
         const QString path = kind == QLatin1String("wiki") ? wikiPath(key)
             : kind == QLatin1String("sl")                  ? sourcePath(target, key)
                                                            : QString();
-        if (path.isEmpty())
-            continue; // already gone
+        if (path.isEmpty() || m_projected.contains(path))
+            continue; // already gone, or the source itself still states it
         // A unit of this run wrote it from current evidence: not evicted.
         const auto base = acquired.base->constFind(path);
         const std::optional<QByteArray> before
@@ -849,7 +986,11 @@ Result<ArtifactGates::Outcome> IngestRun::gates(const Acquired &acquired, Integr
         // A unit whose source was dropped did not deliver it.
         for (WorkUnitReport &unit : m_report.workUnits)
             for (const IngestAction &a : std::as_const(unit.actions))
-                if (QStringLiteral("%1:%2").arg(m_options.connectionId, a.key) == p.artifact
+                if (QStringLiteral("%1:%2").arg(a.targetConnectionId.isEmpty()
+                                                    ? m_options.connectionId
+                                                    : a.targetConnectionId,
+                                                a.key)
+                        == p.artifact
                     && unit.status == QLatin1String("success")) {
                     unit.status = QStringLiteral("failed");
                     unit.reason
@@ -866,7 +1007,8 @@ Result<IngestRun::Reconciled> IngestRun::reconcile(const Acquired &acquired, con
     Reconciled r;
     const bool anyActions = std::any_of(
         m_report.workUnits.cbegin(), m_report.workUnits.cend(), [](const WorkUnitReport &u) {
-            return u.status == QLatin1String("success") && !u.actions.isEmpty();
+            return u.status == QLatin1String("success") && !u.actions.isEmpty()
+                && !isProjectionUnit(u.unitKey);
         });
     if (!anyActions) {
         post(Type::Notice, {},
@@ -885,14 +1027,14 @@ Result<IngestRun::Reconciled> IngestRun::reconcile(const Acquired &acquired, con
     scope.syncId = staged.syncId;
     scope.sourceKey = m_adapter->sourceKey();
     scope.connectionId = m_options.connectionId;
+    scope.userId = m_adapter->userId();
     scope.rawRoot = staged.syncDir;
     for (auto it = combined->cbegin(); it != combined->cend(); ++it)
         if (it.key().startsWith(staged.syncDir + QLatin1Char('/')))
             scope.allowedRawPaths << it.key();
     scope.allowedRawPaths.sort();
     scope.readableRawPaths = scope.allowedRawPaths;
-    if (!m_options.connectionId.isEmpty())
-        scope.allowedConnections = {m_options.connectionId};
+    scope.allowedConnections = allowedConnections();
     scope.reconcile = true;
     IngestToolSession session(scope, overlay, [this](const QJsonObject &d) {
         post(Type::WriteDecision, QStringLiteral("reconcile"), d);
@@ -902,7 +1044,7 @@ Result<IngestRun::Reconciled> IngestRun::reconcile(const Acquired &acquired, con
     request.systemPrompt = WorkUnitPrompt::reconcileSystemPrompt(
         staged.syncId, m_adapter->sourceKey(), m_options.connectionId);
     request.userPrompt = WorkUnitPrompt::reconcileUserPrompt(
-        WorkUnitPrompt::wikiIndex(*combined),
+        WorkUnitPrompt::wikiIndex(*combined, m_adapter->userId()),
         WorkUnitPrompt::slIndex(*combined, acquired.connections), m_report.workUnits);
     request.tools = session.toolSet();
     request.stepBudget = ReconcileBudget;
@@ -975,7 +1117,7 @@ Result<IngestRun::Landed> IngestRun::land(GitRepository &repository, const Acqui
             for (const QString &raw : a.rawPaths.isEmpty() ? unit.rawFiles : a.rawPaths) {
                 covered.insert(raw);
                 m_report.provenanceRows << ProvenanceRow {raw,
-                                                          sha256Hex(acquired.base->value(raw)),
+                                                          sha256Hex(staged.tree->value(raw)),
                                                           a.target,
                                                           a.key,
                                                           a.targetConnectionId,
@@ -987,7 +1129,7 @@ Result<IngestRun::Landed> IngestRun::land(GitRepository &repository, const Acqui
         for (const QString &raw : a.rawPaths) {
             covered.insert(raw);
             m_report.provenanceRows << ProvenanceRow {raw,
-                                                      sha256Hex(acquired.base->value(raw)),
+                                                      sha256Hex(staged.tree->value(raw)),
                                                       a.target,
                                                       a.key,
                                                       a.targetConnectionId,
@@ -996,9 +1138,8 @@ Result<IngestRun::Landed> IngestRun::land(GitRepository &repository, const Acqui
     for (const WorkUnitReport &unit : std::as_const(m_report.workUnits))
         for (const QString &raw : unit.rawFiles)
             if (!covered.contains(raw))
-                m_report.provenanceRows << ProvenanceRow {raw, sha256Hex(acquired.base->value(raw)),
-                                                          {},  {},
-                                                          {},  QStringLiteral("skipped")};
+                m_report.provenanceRows << ProvenanceRow {
+                    raw, sha256Hex(staged.tree->value(raw)), {}, {}, {}, QStringLiteral("skipped")};
     Q_UNUSED(hashOf);
 
     const QString message = commitMessage(m_adapter->sourceKey(), m_options.jobId, staged.syncId, d,

@@ -17,6 +17,7 @@
 
 #include <QHash>
 #include <QMap>
+#include <QSet>
 #include <QString>
 
 #include <functional>
@@ -97,6 +98,9 @@ public:
     {
         QString syncDir;
         QString syncId;
+        // The base with the adapter's projection applied: what units read.
+        BaseTreePtr tree;
+        QList<FileImage> projection; // against Acquired::base
     };
     struct Planned
     {
@@ -144,6 +148,16 @@ public:
                                  const QString &syncId, const IngestDiff &diff,
                                  const QStringList &failedUnits);
     static QString runBranch(const QString &runId) { return QStringLiteral("ktx/runs/") + runId; }
+    // The unit key that owns the projection's writes in events, report and
+    // provenance ("projection:<sourceKey>"); it is not a model unit.
+    static QString projectionUnitKey(const QString &sourceKey)
+    {
+        return QStringLiteral("projection:") + sourceKey;
+    }
+    static bool isProjectionUnit(const QString &unitKey)
+    {
+        return unitKey.startsWith(QLatin1String("projection:"));
+    }
 
 private:
     Result<Acquired> acquire(GitRepository &repository);
@@ -151,7 +165,7 @@ private:
     Result<IngestDiff> diff(const Acquired &acquired, const Staged &staged);
     Result<Planned> plan(const Acquired &acquired, const Staged &staged, const IngestDiff &diff);
     Result<Ran> runUnits(const Acquired &acquired, const Staged &staged, const Planned &planned);
-    Result<Integrated> integrate(const Acquired &acquired, const Ran &ran);
+    Result<Integrated> integrate(const Acquired &acquired, const Staged &staged, const Ran &ran);
     // Removes what only deleted evidence backed (before the gates, which then
     // prune references to it).
     void evict(const Acquired &acquired, const IngestDiff &diff, Integrated &integrated);
@@ -166,6 +180,11 @@ private:
     WorkUnitOutcome runOneUnit(const WorkUnit &unit, const Acquired &acquired, const Staged &staged,
                                const Planned &planned, int slot);
     LoopResult runLoop(const LoopRequest &request, const AgentEventSink &sink) const;
+    // Records the projection as the writes of its own unit (events, report).
+    void reportProjection(const IngestProjection &projection, const QList<FileImage> &images);
+    // Where units and reconciliation may write semantic-layer files.
+    QStringList allowedConnections() const;
+    bool modelAvailable() const;
     void post(IngestEvent::Type type, const QString &unitKey, const QJsonObject &data);
     void enter(IngestPhase phase);
 
@@ -183,6 +202,11 @@ private:
     QHash<QString, QMap<QString, QStringList>> m_priorProvenance;
     // Per unit: the refused changes that concern it (same lifetime rules).
     QHash<QString, QList<PriorRejection>> m_rejections;
+    // Hashes of the evidence earlier runs' units covered (the plan's diff base).
+    QJsonObject m_priorUnitHashes;
+    // Paths the projection wrote or removed: the source still states them, so
+    // eviction leaves them alone.
+    QSet<QString> m_projected;
 };
 
 } // namespace ktx

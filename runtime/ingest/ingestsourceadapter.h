@@ -9,6 +9,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace ktx {
 
 // The diff of a sync against the last landed run (paths inside the sync folder).
@@ -16,6 +18,16 @@ struct IngestDiff
 {
     QStringList added, modified, deleted, unchanged;
     QJsonObject hashes; // rel path -> sha256 hex of the current sync
+};
+
+// Files an adapter derives deterministically, before any unit runs (the
+// original's `project`): repository path -> bytes, or nullopt to delete it.
+struct IngestProjection
+{
+    QMap<QString, std::optional<QByteArray>> files;
+    // Per written semantic-layer or wiki path, the raw files (repository
+    // paths) it came from: the provenance of its review hunks and rows.
+    QMap<QString, QStringList> evidence;
 };
 
 // What a source type contributes to the enriched pipeline: where its staged
@@ -41,6 +53,26 @@ public:
     // a sync an earlier commit staged, e.g. a text note: the run adds it to its
     // base tree so units can read it, and lands it in the run's commit.
     virtual QMap<QString, QByteArray> capturedFiles() const { return {}; }
+    // The wiki user whose scope the agents work in (text memory: the capturing
+    // user sees and may write wiki/user/<userId>/); empty: global pages only.
+    virtual QString userId() const { return {}; }
+    // The deterministic part of the source, computed from the committed base
+    // before staging is read: e.g. a context source's new evidence sync, the
+    // removal of its previous sync, and the parser's extraction. The run
+    // applies it first; latestSync, hashes, plan and the units see the tree it
+    // produces, and it lands with the run. Same base and same source: same
+    // result. Called once per run, on the run's thread.
+    virtual Result<IngestProjection> projection(const BaseTree &base)
+    {
+        Q_UNUSED(base);
+        return IngestProjection {};
+    }
+    // The connections whose semantic layer units may write (e.g. the warehouse
+    // a dbt project builds); empty: the run's own connection.
+    virtual QStringList targetConnections() const { return {}; }
+    // The source's own report (what was read, what it produced), stored in the
+    // run report under `contextSource` once projection ran; empty: none.
+    virtual QJsonObject sourceReport() const { return {}; }
 };
 
 // live-database (ktx-internals §1.3): one unit per table file; connection.json

@@ -11,6 +11,8 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMap>
+#include <QPair>
 #include <QRegularExpression>
 
 namespace ktx {
@@ -184,20 +186,48 @@ ToolSet IngestToolSession::toolSet()
         tool.execute = fn;
         set.add(std::move(tool));
     };
-    add("wiki_read", "Read a wiki page (front-matter and body) by its key.",
-        R"({"type":"object","properties":{"key":{"type":"string"}},"required":["key"]})", true,
-        [this](const QJsonObject &a, const CancellationToken &) { return wikiRead(a); });
-    add("wiki_search", "Search wiki pages by words in their key, summary, tags and body.",
+    // With a user (text memory) the wiki tools see that user's pages too and
+    // take a scope; without one (ingest units) they stay global-only.
+    const bool user = !m_scope.userId.isEmpty();
+    add("wiki_read",
+        user ? "Read a wiki page (front-matter and body) by its key. A bare key reads your "
+               "user page when one exists (it shadows the global page of that key), else the "
+               "global page; scope global or user picks one."
+             : "Read a wiki page (front-matter and body) by its key.",
+        user
+            ? R"({"type":"object","properties":{"key":{"type":"string"},"scope":{"type":"string","enum":["global","user"]}},"required":["key"]})"
+            : R"({"type":"object","properties":{"key":{"type":"string"}},"required":["key"]})",
+        true, [this](const QJsonObject &a, const CancellationToken &) { return wikiRead(a); });
+    add("wiki_search",
+        user ? "Search wiki pages by words in their key, summary, tags and body: the global "
+               "pages and your user pages (scope user; a user page shadows the global page of "
+               "the same key)."
+             : "Search wiki pages by words in their key, summary, tags and body.",
         R"({"type":"object","properties":{"query":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":50}},"required":["query"]})",
         true, [this](const QJsonObject &a, const CancellationToken &) { return wikiSearch(a); });
     add("wiki_write",
-        "Create or replace a wiki page. content is the whole page: YAML front-matter (summary "
-        "required; refs, sl_refs, tags optional) between --- lines, then Markdown. Cite the raw "
-        "files it comes from in rawPaths. Record a verification ledger entry first.",
-        R"({"type":"object","properties":{"key":{"type":"string"},"content":{"type":"string"},"rawPaths":{"type":"array","items":{"type":"string"}}},"required":["key","content","rawPaths"]})",
+        user ? "Create or replace a wiki page. content is the whole page: YAML front-matter "
+               "(summary required; refs, sl_refs, tags optional) between --- lines, then "
+               "Markdown. scope: global (default) for shared knowledge that holds for everyone; "
+               "user for this user's personal preferences and notes (written to "
+               "wiki/user/<userId>/<key>.md). A global page may reference only global pages. "
+               "Cite the raw files it comes from in rawPaths. Record a verification ledger "
+               "entry first."
+             : "Create or replace a wiki page. content is the whole page: YAML front-matter "
+               "(summary required; refs, sl_refs, tags optional) between --- lines, then "
+               "Markdown. Cite the raw files it comes from in rawPaths. Record a verification "
+               "ledger entry first.",
+        user
+            ? R"({"type":"object","properties":{"key":{"type":"string"},"content":{"type":"string"},"scope":{"type":"string","enum":["global","user"],"default":"global","description":"global: shared pages (wiki/global/); user: this user's own pages (wiki/user/<userId>/)."},"rawPaths":{"type":"array","items":{"type":"string"}}},"required":["key","content","rawPaths"]})"
+            : R"({"type":"object","properties":{"key":{"type":"string"},"content":{"type":"string"},"rawPaths":{"type":"array","items":{"type":"string"}}},"required":["key","content","rawPaths"]})",
         false, [this](const QJsonObject &a, const CancellationToken &) { return wikiWrite(a); });
-    add("wiki_remove", "Delete a wiki page. Cite the raw evidence in rawPaths.",
-        R"({"type":"object","properties":{"key":{"type":"string"},"reason":{"type":"string"},"rawPaths":{"type":"array","items":{"type":"string"}}},"required":["key","rawPaths"]})",
+    add("wiki_remove",
+        user ? "Delete a wiki page (a bare key means the page wiki_read shows; scope picks "
+               "global or user). Cite the raw evidence in rawPaths."
+             : "Delete a wiki page. Cite the raw evidence in rawPaths.",
+        user
+            ? R"({"type":"object","properties":{"key":{"type":"string"},"scope":{"type":"string","enum":["global","user"]},"reason":{"type":"string"},"rawPaths":{"type":"array","items":{"type":"string"}}},"required":["key","rawPaths"]})"
+            : R"({"type":"object","properties":{"key":{"type":"string"},"reason":{"type":"string"},"rawPaths":{"type":"array","items":{"type":"string"}}},"required":["key","rawPaths"]})",
         false, [this](const QJsonObject &a, const CancellationToken &) { return wikiRemove(a); });
     add("sl_discover",
         "List semantic-layer sources with their columns, measures and joins; optionally "
@@ -252,18 +282,83 @@ ToolSet IngestToolSession::toolSet()
     return set;
 }
 
-ToolOutput IngestToolSession::wikiRead(const QJsonObject &args)
+Result<IngestToolSession::WikiTarget> IngestToolSession::wikiTarget(const QJsonObject &args,
+                                                                    bool forWrite) const
 {
     QString key = str(args, "key");
-    if (key.startsWith(QLatin1String("global/")))
+    QString scope = str(args, "scope");
+    if (!scope.isEmpty() && scope != QLatin1String("global") && scope != QLatin1String("user"))
+        return makeError(
+            QStringLiteral("wiki.bad_scope"),
+            QStringLiteral("scope must be \"global\" or \"user\", not \"%1\".").arg(scope));
+    // The MCP key forms, as reports and memory_ingest_status name pages.
+    QString prefixScope;
+    if (key.startsWith(QLatin1String("global/"))) {
+        prefixScope = QStringLiteral("global");
         key = key.mid(7);
-    const auto bytes = m_overlay->read(wikiPath(key));
+    } else if (key.startsWith(QLatin1String("user/"))) {
+        const QString owner = key.section(QLatin1Char('/'), 1, 1);
+        if (m_scope.userId.isEmpty() || owner != m_scope.userId)
+            return makeError(QStringLiteral("wiki.other_user"),
+                             m_scope.userId.isEmpty()
+                                 ? QStringLiteral("This run has no user: only global pages are "
+                                                  "visible. Use a bare key.")
+                                 : QStringLiteral("Only the pages of user %1 are visible to this "
+                                                  "run, not those of \"%2\".")
+                                       .arg(m_scope.userId, owner));
+        prefixScope = QStringLiteral("user");
+        key = key.section(QLatin1Char('/'), 2);
+    }
+    if (!prefixScope.isEmpty() && !scope.isEmpty() && prefixScope != scope)
+        return makeError(
+            QStringLiteral("wiki.bad_scope"),
+            QStringLiteral("The key names a %1 page but scope says %2.").arg(prefixScope, scope));
+    if (scope.isEmpty())
+        scope = prefixScope;
+    if (scope == QLatin1String("user") && m_scope.userId.isEmpty())
+        return makeError(QStringLiteral("wiki.no_user"),
+                         QStringLiteral("This run has no user, so it has no user pages: write "
+                                        "global pages (drop scope)."));
+    if (!WikiPageText::isValidKey(key))
+        return makeError(QStringLiteral("wiki.bad_key"),
+                         QStringLiteral("Wiki keys are flat file names (letters, digits, _ . -)."));
+    WikiTarget target;
+    target.key = key;
+    if (scope == QLatin1String("user")
+        || (scope.isEmpty() && !forWrite && !m_scope.userId.isEmpty()
+            && m_overlay->exists(wikiPath(key, m_scope.userId))))
+        target.userId = m_scope.userId;
+    target.path = wikiPath(key, target.userId);
+    return target;
+}
+
+ToolOutput IngestToolSession::wikiRead(const QJsonObject &args)
+{
+    const auto target = wikiTarget(args, false);
+    if (!target.ok())
+        return ToolOutput::failure(target.error().message);
+    const auto bytes = m_overlay->read(target->path);
     if (!bytes)
-        return ToolOutput::failure(QStringLiteral("No wiki page \"%1\".").arg(key));
+        return ToolOutput::failure(
+            QStringLiteral("No wiki page \"%1\".").arg(wikiReportKey(target->key, target->userId)));
+    const QString content = QString::fromUtf8(*bytes);
+    QJsonObject structured {
+        {QStringLiteral("key"), target->key},
+        {QStringLiteral("scope"),
+         target->userId.isEmpty() ? QStringLiteral("global") : QStringLiteral("user")},
+        {QStringLiteral("content"), content}};
+    if (target->userId.isEmpty())
+        return ToolOutput::success(content, structured);
+    // Say whose page it is: the model must not mistake a personal note for shared fact.
+    structured.insert(QStringLiteral("userId"), target->userId);
     return ToolOutput::success(
-        QString::fromUtf8(*bytes),
-        QJsonObject {{QStringLiteral("key"), key},
-                     {QStringLiteral("content"), QString::fromUtf8(*bytes)}});
+        QStringLiteral("(user page of %1: %2%3)\n")
+                .arg(target->userId, target->path,
+                     m_overlay->exists(wikiPath(target->key))
+                         ? QStringLiteral("; it shadows the global page of this key")
+                         : QString())
+            + content,
+        structured);
 }
 
 ToolOutput IngestToolSession::wikiSearch(const QJsonObject &args)
@@ -276,15 +371,28 @@ ToolOutput IngestToolSession::wikiSearch(const QJsonObject &args)
     struct Hit
     {
         QString key;
+        QString userId;
         QString summary;
         double score;
     };
+    // key -> path: the global pages, then the user's pages over them.
+    QMap<QString, QPair<QString, QString>> visible;
+    const auto collect = [&](const QString &folder, const QString &userId) {
+        for (const QString &path : m_overlay->list(folder)) {
+            const QString name = path.mid(folder.size());
+            if (!name.endsWith(QLatin1String(".md")) || name.contains(QLatin1Char('/')))
+                continue;
+            visible.insert(name.chopped(3), {path, userId});
+        }
+    };
+    collect(QStringLiteral("wiki/global/"), {});
+    if (!m_scope.userId.isEmpty())
+        collect(QStringLiteral("wiki/user/%1/").arg(m_scope.userId), m_scope.userId);
     QList<Hit> hits;
-    for (const QString &path : m_overlay->list(QStringLiteral("wiki/global/"))) {
-        if (!path.endsWith(QLatin1String(".md")))
-            continue;
-        const QString key = path.mid(12, path.size() - 15);
-        const QString text = QString::fromUtf8(m_overlay->read(path).value_or(QByteArray()));
+    for (auto it = visible.cbegin(); it != visible.cend(); ++it) {
+        const QString &key = it.key();
+        const QString text
+            = QString::fromUtf8(m_overlay->read(it.value().first).value_or(QByteArray()));
         const QString haystack = (key + QLatin1Char(' ') + text).toLower();
         int matched = 0;
         for (const QString &term : terms)
@@ -292,17 +400,26 @@ ToolOutput IngestToolSession::wikiSearch(const QJsonObject &args)
         if (matched == 0)
             continue;
         auto page = WikiPageText::parse(text.toUtf8());
-        hits << Hit {key, page.ok() ? page->summary : QString(), double(matched) / terms.size()};
+        hits << Hit {key, it.value().second, page.ok() ? page->summary : QString(),
+                     double(matched) / terms.size()};
     }
     std::stable_sort(hits.begin(), hits.end(),
                      [](const Hit &a, const Hit &b) { return a.score > b.score; });
     QJsonArray results;
     QString text;
     for (const Hit &hit : hits.mid(0, limit)) {
-        results.append(QJsonObject {{QStringLiteral("key"), hit.key},
-                                    {QStringLiteral("summary"), hit.summary},
-                                    {QStringLiteral("score"), hit.score}});
-        text += QStringLiteral("- %1: %2\n").arg(hit.key, hit.summary);
+        QJsonObject result {
+            {QStringLiteral("key"), hit.key},
+            {QStringLiteral("scope"),
+             hit.userId.isEmpty() ? QStringLiteral("global") : QStringLiteral("user")},
+            {QStringLiteral("summary"), hit.summary},
+            {QStringLiteral("score"), hit.score}};
+        if (!hit.userId.isEmpty())
+            result.insert(QStringLiteral("userId"), hit.userId);
+        results.append(result);
+        text += hit.userId.isEmpty()
+            ? QStringLiteral("- %1: %2\n").arg(hit.key, hit.summary)
+            : QStringLiteral("- %1 (user %2): %3\n").arg(hit.key, hit.userId, hit.summary);
     }
     return ToolOutput::success(text.isEmpty() ? QStringLiteral("No wiki page matches.") : text,
                                QJsonObject {{QStringLiteral("results"), results},
@@ -311,11 +428,13 @@ ToolOutput IngestToolSession::wikiSearch(const QJsonObject &args)
 
 ToolOutput IngestToolSession::wikiWrite(const QJsonObject &args)
 {
-    const QString key = str(args, "key");
-    const QString path = wikiPath(key);
-    if (!WikiPageText::isValidKey(key))
-        return refuse(QStringLiteral("wiki_write"), path,
-                      QStringLiteral("Wiki keys are flat file names (letters, digits, _ . -)."));
+    const auto target = wikiTarget(args, true);
+    if (!target.ok())
+        return refuse(QStringLiteral("wiki_write"), wikiPath(str(args, "key")),
+                      target.error().message);
+    const QString &key = target->key;
+    const QString &path = target->path;
+    const bool userPage = !target->userId.isEmpty();
     QStringList rawPaths;
     if (const auto why = checkWriteAllowed(args, &rawPaths))
         return refuse(QStringLiteral("wiki_write"), path, *why);
@@ -326,10 +445,29 @@ ToolOutput IngestToolSession::wikiWrite(const QJsonObject &args)
     auto page = WikiPageText::parse(bytes);
     if (!page.ok())
         return refuse(QStringLiteral("wiki_write"), path, page.error().message);
+    // Every reference must be visible in the page's scope (ktx-spec §5): a user
+    // page sees the global pages and its user's; a global page only global ones,
+    // since other people read it without this user's pages.
     QStringList missing;
-    for (const QString &ref : page->refs + page->links)
-        if (ref != key && !m_overlay->exists(wikiPath(ref)) && !missing.contains(ref))
+    QStringList userOnly;
+    for (const QString &ref : page->refs + page->links) {
+        if (ref == key || missing.contains(ref) || userOnly.contains(ref))
+            continue;
+        if (m_overlay->exists(wikiPath(ref))
+            || (userPage && m_overlay->exists(wikiPath(ref, target->userId))))
+            continue;
+        if (!userPage && !m_scope.userId.isEmpty()
+            && m_overlay->exists(wikiPath(ref, m_scope.userId)))
+            userOnly << ref;
+        else
             missing << ref;
+    }
+    if (!userOnly.isEmpty())
+        return refuse(QStringLiteral("wiki_write"), path,
+                      QStringLiteral("A global page may not reference user pages (%1): only user "
+                                     "%2 can see them. Write this page with scope \"user\", or "
+                                     "drop the references.")
+                          .arg(userOnly.join(QStringLiteral(", ")), m_scope.userId));
     if (!missing.isEmpty())
         return refuse(QStringLiteral("wiki_write"), path,
                       QStringLiteral("These referenced pages do not exist: %1. Write them first "
@@ -337,38 +475,43 @@ ToolOutput IngestToolSession::wikiWrite(const QJsonObject &args)
                           .arg(missing.join(QStringLiteral(", "))));
     const bool existed = m_overlay->exists(path);
     m_overlay->write(path, bytes);
+    const QString reportKey = wikiReportKey(key, target->userId);
     recordAction({QStringLiteral("wiki"),
                   existed ? QStringLiteral("updated") : QStringLiteral("created"),
-                  key,
+                  reportKey,
                   path,
                   page->summary,
                   {},
                   rawPaths});
     accept(QStringLiteral("wiki_write"), path,
            existed ? QStringLiteral("updated") : QStringLiteral("created"));
-    return ToolOutput::success(QStringLiteral("Wrote wiki page %1.").arg(key));
+    return ToolOutput::success(QStringLiteral("Wrote wiki page %1 (%2).").arg(reportKey, path));
 }
 
 ToolOutput IngestToolSession::wikiRemove(const QJsonObject &args)
 {
-    const QString key = str(args, "key");
-    const QString path = wikiPath(key);
+    const auto target = wikiTarget(args, false);
+    if (!target.ok())
+        return refuse(QStringLiteral("wiki_remove"), wikiPath(str(args, "key")),
+                      target.error().message);
+    const QString &path = target->path;
+    const QString reportKey = wikiReportKey(target->key, target->userId);
     QStringList rawPaths;
     if (const auto why = checkWriteAllowed(args, &rawPaths))
         return refuse(QStringLiteral("wiki_remove"), path, *why);
     if (!m_overlay->exists(path))
         return refuse(QStringLiteral("wiki_remove"), path,
-                      QStringLiteral("No wiki page \"%1\".").arg(key));
+                      QStringLiteral("No wiki page \"%1\".").arg(reportKey));
     m_overlay->remove(path);
     recordAction({QStringLiteral("wiki"),
                   QStringLiteral("removed"),
-                  key,
+                  reportKey,
                   path,
                   str(args, "reason"),
                   {},
                   rawPaths});
     accept(QStringLiteral("wiki_remove"), path, QStringLiteral("removed"));
-    return ToolOutput::success(QStringLiteral("Removed wiki page %1.").arg(key));
+    return ToolOutput::success(QStringLiteral("Removed wiki page %1.").arg(reportKey));
 }
 
 ToolOutput IngestToolSession::slDiscover(const QJsonObject &args)

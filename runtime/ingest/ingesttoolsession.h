@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/result.h"
 #include "ingest/contextoverlay.h"
 #include "ingest/ingestreport.h"
 #include "project/projectconfig.h"
@@ -31,6 +32,10 @@ struct IngestToolScope
     QStringList readableRawPaths; // may be read (allowed + dependencies)
     QStringList allowedConnections; // may receive semantic-layer writes and SQL
     bool reconcile = false; // adds emit_conflict_resolution
+    // The wiki user of the run (text memory): its wiki/user/<userId>/ pages are
+    // visible over the global ones and writable with scope "user". Empty (ingest
+    // units): global pages only.
+    QString userId;
 };
 
 // The tools an ingest agent works with (names as the original's, ktx-internals
@@ -64,11 +69,35 @@ public:
     {
         return QStringLiteral("wiki/global/%1.md").arg(key);
     }
+    // wiki/user/<userId>/<key>.md, or the global path when userId is empty.
+    static QString wikiPath(const QString &key, const QString &userId)
+    {
+        return userId.isEmpty() ? wikiPath(key)
+                                : QStringLiteral("wiki/user/%1/%2.md").arg(userId, key);
+    }
+    // How reports and MCP name a page: `user/<userId>/<key>`, or the bare key
+    // for a global page.
+    static QString wikiReportKey(const QString &key, const QString &userId)
+    {
+        return userId.isEmpty() ? key : QStringLiteral("user/%1/%2").arg(userId, key);
+    }
     // The file of source `name` in a connection folder of the overlay, or empty.
     static QString findSourceFile(const ContextOverlay &overlay, const QString &connectionId,
                                   const QString &name);
 
 private:
+    // The page a wiki tool call means: its bare key and its user (empty:
+    // global). `key` may be bare, global/<key> or user/<userId>/<key>; `scope`
+    // is global | user. A bare key without scope reads the user's page when it
+    // exists (shadowing), else the global one; a write defaults to global.
+    struct WikiTarget
+    {
+        QString key;
+        QString userId;
+        QString path;
+    };
+    Result<WikiTarget> wikiTarget(const QJsonObject &args, bool forWrite) const;
+
     ToolOutput refuse(const QString &tool, const QString &path, const QString &reason);
     void accept(const QString &tool, const QString &path, const QString &detail);
     std::optional<QString> checkWriteAllowed(const QJsonObject &args, QStringList *rawPaths) const;

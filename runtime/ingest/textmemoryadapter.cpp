@@ -2,14 +2,18 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 namespace ktx {
 
-TextMemoryAdapter::TextMemoryAdapter(Note note, QString connectionId, QString syncId)
+TextMemoryAdapter::TextMemoryAdapter(Note note, QString connectionId, QString syncId,
+                                     QString userId)
     : m_note(std::move(note))
     , m_connectionId(std::move(connectionId))
     , m_syncId(std::move(syncId))
+    , m_userId(std::move(userId))
 {
     if (m_note.fileName.isEmpty())
         m_note.fileName = fileNameFor(m_note.label);
@@ -53,6 +57,11 @@ QString TextMemoryAdapter::syncDir() const
 QString TextMemoryAdapter::notePath() const
 {
     return syncDir() + QLatin1Char('/') + m_note.fileName;
+}
+
+QString TextMemoryAdapter::capturePath() const
+{
+    return syncDir() + QStringLiteral("/capture.json");
 }
 
 Result<QString> TextMemoryAdapter::latestSync(const BaseTree &base, const QString &) const
@@ -113,6 +122,22 @@ QString TextMemoryAdapter::skillPrompt() const
         "nothing and say why.\n"
         "- Before any write call record_verification_ledger with what you checked; cite the "
         "note's raw path in rawPaths of every write.\n");
+    if (!m_userId.isEmpty())
+        skill += QStringLiteral(
+                     "## Skill: user scope\n"
+                     "User %1 captured this note. wiki_search, wiki_read and the wiki index show "
+                     "the global pages plus this user's own pages (marked \"user %1\"); a user "
+                     "page shadows the global page with the same key.\n"
+                     "- wiki_write scope \"global\" (the default) is for shared knowledge that "
+                     "holds for everyone: business rules, metric definitions, facts about the "
+                     "data. Write there unless the note is clearly personal.\n"
+                     "- wiki_write scope \"user\" writes wiki/user/%1/<key>.md: this person's own "
+                     "preferences and working notes (how they want answers shaped, their "
+                     "reminders, their team's shorthand), which other people should not see as "
+                     "shared fact.\n"
+                     "- A global page may reference only global pages; a user page may reference "
+                     "global pages and this user's pages.\n")
+                     .arg(m_userId);
     if (!m_connectionId.isEmpty())
         skill += QStringLiteral(
                      "## Skill: sl_capture\n"
@@ -127,7 +152,16 @@ QString TextMemoryAdapter::skillPrompt() const
 
 QMap<QString, QByteArray> TextMemoryAdapter::capturedFiles() const
 {
-    return {{notePath(), m_note.content}};
+    // Who asked to remember the note travels with it, so a reviewer (or a later
+    // run) can tell a user's capture from another's.
+    const QJsonObject capture {
+        {QStringLiteral("label"), m_note.label},
+        {QStringLiteral("file"), m_note.fileName},
+        {QStringLiteral("userId"), m_userId},
+        {QStringLiteral("connectionId"),
+         m_connectionId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(m_connectionId)}};
+    return {{notePath(), m_note.content},
+            {capturePath(), QJsonDocument(capture).toJson(QJsonDocument::Indented)}};
 }
 
 } // namespace ktx

@@ -11,7 +11,10 @@ namespace ktx {
 // file becomes one work unit of the memory agent, which decides what to persist
 // as wiki pages and, when the note is tagged with a connection, semantic-layer
 // edits. The note itself is the raw evidence, landed with the run under
-// raw-sources/<connectionId|_global>/text-memory/<syncId>/<fileName>.
+// raw-sources/<connectionId|_global>/text-memory/<syncId>/<fileName>, beside
+// capture.json (label, file, userId, connectionId): who asked to remember it.
+// The memory agent works in its user's wiki scope: it sees wiki/user/<userId>/
+// pages over the global ones and may write personal notes there.
 class TextMemoryAdapter : public IngestSourceAdapter
 {
 public:
@@ -22,7 +25,8 @@ public:
         QByteArray content;
     };
 
-    TextMemoryAdapter(Note note, QString connectionId, QString syncId);
+    // `userId` must be a valid wiki user id (WikiStore::isValidUserId).
+    TextMemoryAdapter(Note note, QString connectionId, QString syncId, QString userId);
 
     // YYYY-MM-DD-HHMMSS-<jobId> (UTC), the original's sync id form.
     static QString syncIdFor(const QString &jobId);
@@ -34,6 +38,7 @@ public:
 
     QString syncDir() const;
     QString notePath() const;
+    QString capturePath() const; // <syncDir>/capture.json
 
     QString sourceKey() const override { return QStringLiteral("text-memory"); }
     Result<QString> latestSync(const BaseTree &base, const QString &connectionId) const override;
@@ -42,11 +47,13 @@ public:
                          const IngestDiff &diff) const override;
     QString skillPrompt() const override;
     QMap<QString, QByteArray> capturedFiles() const override;
+    QString userId() const override { return m_userId; }
 
 private:
     Note m_note;
     QString m_connectionId;
     QString m_syncId;
+    QString m_userId;
 };
 
 } // namespace ktx

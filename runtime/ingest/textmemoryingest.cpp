@@ -1,8 +1,10 @@
 #include "ingest/textmemoryingest.h"
 
 #include "git/gitrepository.h"
+#include "ingest/ingesttoolsession.h"
 #include "ingest/runstore.h"
 #include "ingest/wikipagetext.h"
+#include "wiki/wikistore.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -66,8 +68,24 @@ Result<LlmSettings> TextMemoryIngest::llmFor(const ProjectConfig &config, const 
     return settings;
 }
 
+Result<void> TextMemoryIngest::checkUserId(const QString &userId)
+{
+    if (WikiStore::isValidUserId(userId))
+        return {};
+    return makeError(QStringLiteral("invalid_user_id"),
+                     QStringLiteral("Invalid user id \"%1\": a user id names the folder "
+                                    "wiki/user/<userId>/, so it must be 1-128 letters, digits, "
+                                    "'_', '-' or '.', start with a letter or digit, and contain "
+                                    "no '..'.")
+                         .arg(userId),
+                     QStringLiteral("Pass e.g. --user-id alice, or leave it out for the "
+                                    "default (local-cli)."));
+}
+
 Result<IngestRunResult> TextMemoryIngest::run(const Request &request)
 {
+    if (auto valid = checkUserId(request.userId); !valid.ok())
+        return valid.error();
     IngestRunOptions options;
     options.projectDir = request.projectDir;
     options.config = request.config;
@@ -82,7 +100,8 @@ Result<IngestRunResult> TextMemoryIngest::run(const Request &request)
     options.jobId = QStringLiteral("memory-") + options.runId.section(QLatin1Char('-'), -1);
     options.listener = request.listener;
     options.adapter = std::make_shared<TextMemoryAdapter>(
-        request.note, request.connectionId, TextMemoryAdapter::syncIdFor(options.jobId));
+        request.note, request.connectionId, TextMemoryAdapter::syncIdFor(options.jobId),
+        request.userId);
     IngestRun run(options);
     return run.run();
 }
@@ -168,8 +187,11 @@ TextMemoryStatus TextMemoryIngest::statusOf(const IngestRunRecord &record,
     if (!s.commitHash.isEmpty() && !s.wiki.isEmpty()) {
         if (auto repository = GitRepository::open(projectDir); repository.ok()) {
             for (const QString &key : std::as_const(s.wiki)) {
-                auto bytes = repository->fileAt(s.commitHash,
-                                                QStringLiteral("wiki/global/%1.md").arg(key));
+                // user/<userId>/<key> for a user page (the report form), else a global key.
+                const QString path = key.startsWith(QLatin1String("user/"))
+                    ? QStringLiteral("wiki/%1.md").arg(key)
+                    : IngestToolSession::wikiPath(key);
+                auto bytes = repository->fileAt(s.commitHash, path);
                 if (!bytes.ok() || !*bytes)
                     continue;
                 auto page = WikiPageText::parse(**bytes);

@@ -24,7 +24,7 @@ struct TextMemoryStatus
     QString runId;
     QString status = QStringLiteral("running"); // running | done | error
     QString stage; // the pipeline phase, "queued" before the run started
-    QStringList wiki; // wiki page keys written
+    QStringList wiki; // wiki page keys written: <key> (global) or user/<userId>/<key>
     QStringList sl; // "connectionId:source" semantic sources written
     QStringList xrefs; // "wiki-key -> connectionId:source" links the pages' sl_refs make
     QString error; // empty: none
@@ -49,6 +49,10 @@ public:
         ProjectConfig config;
         LlmSettings llm;
         QString connectionId; // empty: wiki-only
+        // The memory user (ktx-spec §7): the agent sees wiki/user/<userId>/ and
+        // may keep personal notes there. `ktx ingest --text` uses local-cli,
+        // MCP local; must pass WikiStore::isValidUserId.
+        QString userId = QStringLiteral("local-cli");
         TextMemoryAdapter::Note note;
         QString appVersion;
         QString runId; // empty: a new id
@@ -61,11 +65,16 @@ public:
     static Result<LlmSettings> llmFor(const ProjectConfig &config, const QString &projectDir);
 
     // Blocking; run it on a worker thread. Errors only for runs that could not
-    // start (busy project, not a repository); a failing run reports failed.
+    // start (invalid user id, busy project, not a repository); a failing run
+    // reports failed.
     static Result<IngestRunResult> run(const Request &request);
 
     // The status of a run from .ktx/db.sqlite, or nullopt when the store has no
     // such run (yet).
+    // Nothing, or the error `ktx ingest --user-id` and run() give for an id that
+    // cannot name a wiki/user/<userId>/ folder.
+    static Result<void> checkUserId(const QString &userId);
+
     static std::optional<TextMemoryStatus> status(const QString &projectDir, const QString &runId);
     static TextMemoryStatus statusOf(const IngestRunRecord &record, const QJsonObject &report,
                                      const QString &projectDir);

@@ -4,6 +4,7 @@
 #include "semantic/sourceloader.h"
 
 #include <QCryptographicHash>
+#include <QMap>
 
 namespace ktx {
 
@@ -129,20 +130,31 @@ QString WorkUnitPrompt::reconcileUserPrompt(const QString &wikiIndex, const QStr
     return p;
 }
 
-QString WorkUnitPrompt::wikiIndex(const BaseTree &tree)
+QString WorkUnitPrompt::wikiIndex(const BaseTree &tree, const QString &userId)
 {
-    QStringList lines;
+    const QString globalDir = QStringLiteral("wiki/global/");
+    const QString userDir = QStringLiteral("wiki/user/%1/").arg(userId);
+    QMap<QString, QString> lines; // key -> line, sorted by key
     for (auto it = tree.cbegin(); it != tree.cend(); ++it) {
-        if (!it.key().startsWith(QLatin1String("wiki/global/"))
-            || !it.key().endsWith(QLatin1String(".md")))
+        const bool global = it.key().startsWith(globalDir);
+        const bool own = !userId.isEmpty() && it.key().startsWith(userDir);
+        if ((!global && !own) || !it.key().endsWith(QLatin1String(".md")))
             continue;
-        const QString key = it.key().mid(12, it.key().size() - 15);
+        const QString name = it.key().mid(global ? globalDir.size() : userDir.size());
+        if (name.contains(QLatin1Char('/')))
+            continue;
+        const QString key = name.chopped(3);
+        if (global && !userId.isEmpty() && tree.contains(userDir + name))
+            continue; // shadowed by the user's page
         auto page = WikiPageText::parse(it.value());
-        lines << QStringLiteral("- %1: %2").arg(key, page.ok() ? page->summary : QString());
+        const QString summary = page.ok() ? page->summary : QString();
+        lines.insert(key,
+                     own ? QStringLiteral("- %1 (user %2): %3").arg(key, userId, summary)
+                         : QStringLiteral("- %1: %2").arg(key, summary));
     }
-    lines.sort();
     return QStringLiteral("## Wiki Pages\n")
-        + (lines.isEmpty() ? QStringLiteral("(empty)") : lines.join(QLatin1Char('\n')))
+        + (lines.isEmpty() ? QStringLiteral("(empty)")
+                           : QStringList(lines.cbegin(), lines.cend()).join(QLatin1Char('\n')))
         + QLatin1Char('\n');
 }
 

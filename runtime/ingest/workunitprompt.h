@@ -31,8 +31,10 @@ public:
     static QString reconcileUserPrompt(const QString &wikiIndex, const QString &slIndex,
                                        const QList<WorkUnitReport> &units);
 
-    // "## Wiki Pages" + "- key: summary" lines.
-    static QString wikiIndex(const BaseTree &tree);
+    // "## Wiki Pages" + "- key: summary" lines. With a user, that user's pages
+    // too, as "- key (user <userId>): summary", in place of a global page of the
+    // same key (shadowing); other users' pages never.
+    static QString wikiIndex(const BaseTree &tree, const QString &userId = {});
     // "## <connectionId>" + sorted source names (file names as a fallback), "(empty)".
     static QString slIndex(const BaseTree &tree, const QStringList &connections);
 

@@ -129,6 +129,7 @@ AgentTool makeMemoryIngestTool(KtxToolContextPtr context)
         request.config = context->config;
         request.llm = *llm;
         request.connectionId = connectionId;
+        request.userId = context->userId; // MCP: local (ktx-spec §7)
         request.note.label = QStringLiteral("memory_ingest");
         request.note.fileName = QStringLiteral("note.md");
         request.note.content = content.toUtf8();

@@ -2,8 +2,9 @@
 // file per folder with tests and relationships, SQL with Jinja, a manifest):
 // parse + check, and extraction onto a 2,000-source warehouse layer, against
 // plainly reading the same files in the same run; peak RSS; and a re-ingest
-// of the unchanged project through the whole pipeline (git, staging), which
-// must commit nothing and call no model.
+// of the unchanged project through the whole pipeline (IngestRun: git,
+// staging, projection), which must commit nothing; then with an in-process
+// model: one unit per properties file once, and no model call when unchanged.
 #include "benchfigures.h"
 
 #include "ingest/contextsourceingest.h"
@@ -20,6 +21,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <atomic>
 #include <cstdio>
 
 using namespace ktx;
@@ -230,11 +232,24 @@ int main(int argc, char **argv)
     }
     const ConnectionConfig *connection = config->config.connection(QStringLiteral("bench_dbt"));
     ContextSourceIngestResult first;
+    // Where the first ingest spends its time, per pipeline phase.
+    QList<QPair<QString, qint64>> phases;
+    ContextSourceIngest::Options timed;
+    timed.listener = [&phases](const IngestEvent &e) {
+        if (e.type == IngestEvent::Type::PhaseChanged || e.type == IngestEvent::Type::Landed)
+            phases << qMakePair(e.type == IngestEvent::Type::Landed
+                                    ? QStringLiteral("(landed)")
+                                    : e.data.value(QStringLiteral("phase")).toString(),
+                                e.atMs);
+    };
     const double firstMs = bench::timeMs(
-        [&] { first = ContextSourceIngest::run(project, config->config, *connection); });
+        [&] { first = ContextSourceIngest::run(project, config->config, *connection, timed); });
     std::printf("first ingest: %s, %s, %.0f ms (%d files added, %d modified)\n",
                 qPrintable(first.status), qPrintable(first.detail), firstMs, first.added,
                 first.modified);
+    for (qsizetype i = 0; i + 1 < phases.size(); ++i)
+        std::printf("  phase %-16s %6lld ms\n", qPrintable(phases.at(i).first),
+                    static_cast<long long>(phases.at(i + 1).second - phases.at(i).second));
     std::vector<double> again;
     ContextSourceIngestResult second;
     for (int round = 0; round < 3; ++round)
@@ -245,5 +260,33 @@ int main(int argc, char **argv)
         "  re-ingest: unchanged=%s commit=%s model calls=%d\n", second.unchanged ? "yes" : "no",
         second.commitId.isEmpty() ? "none" : qPrintable(second.commitId), second.modelCalls);
     std::printf("  peak RSS after ingest %.1f MiB\n", peakRssKb() / 1024.0);
-    return first.status == QLatin1String("done") && second.unchanged ? 0 : 1;
+
+    // With a model (in process, answering at once, writing nothing): the units
+    // the model-less runs planned run once (one per properties file, above 25),
+    // then an unchanged re-ingest calls it no more.
+    std::atomic<int> calls {0};
+    ContextSourceIngest::Options withModel;
+    withModel.loopRunner = [&calls](const LoopRequest &, const AgentEventSink &) {
+        ++calls;
+        LoopResult r;
+        r.finalText = QStringLiteral("Extraction covered it.");
+        return r;
+    };
+    ContextSourceIngestResult modelled;
+    const double modelledMs = bench::timeMs([&] {
+        modelled = ContextSourceIngest::run(project, config->config, *connection, withModel);
+    });
+    std::printf("ingest with a model: %s, %d units, %d model calls, %.0f ms\n",
+                qPrintable(modelled.status), modelled.unitsRun, modelled.modelCalls, modelledMs);
+    const int callsBefore = calls;
+    ContextSourceIngestResult third;
+    const double thirdMs = bench::timeMs(
+        [&] { third = ContextSourceIngest::run(project, config->config, *connection, withModel); });
+    std::printf("  re-ingest with a model, nothing changed: unchanged=%s, %d model calls "
+                "(%d loops), %.0f ms\n",
+                third.unchanged ? "yes" : "no", third.modelCalls, calls - callsBefore, thirdMs);
+    return first.status == QLatin1String("done") && second.unchanged && second.modelCalls == 0
+            && third.unchanged && third.modelCalls == 0 && calls == callsBefore
+        ? 0
+        : 1;
 }

@@ -361,6 +361,62 @@ ingest:
         QCOMPARE(runKtx({"--project-dir", project, "ingest", "--verbatim"}).exitCode, 2);
     }
 
+    // --user-id: an id that cannot name wiki/user/<id>/ is refused before
+    // anything runs (exit 2, nothing written); verbatim pages stay global
+    // whatever the id (ktx-spec §9.5); the flag needs a text item.
+    void captureUserIdIsCheckedFirst()
+    {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath("p");
+        QCOMPARE(runKtx({"admin", "demo", project}).exitCode, 0);
+        const auto head = [&] {
+            QProcess git;
+            git.setWorkingDirectory(project);
+            git.start("git", {"rev-parse", "HEAD"});
+            git.waitForFinished();
+            return git.readAllStandardOutput();
+        };
+        const QByteArray before = head();
+        const QString note = "# Holiday calendar\n\nThe office closes on 24 December.\n";
+        for (const char *bad : {"../evil", "a/b", ".x", "", "has space"}) {
+            const Run r
+                = runKtx({"--project-dir", project, "ingest", "--text", note, "--user-id", bad});
+            QVERIFY2(r.exitCode == 2, bad);
+            QVERIFY2(r.err.contains("Invalid user id") && r.err.contains("letters, digits"),
+                     r.err.constData());
+        }
+        QCOMPARE(head(), before);
+        QVERIFY(!QFile::exists(project + "/wiki/global/holiday-calendar.md"));
+        QVERIFY(!QDir(project + "/wiki/user").exists());
+        QVERIFY(!QDir(project + "/raw-sources/_global").exists());
+
+        const Run noText = runKtx({"--project-dir", project, "ingest", "--user-id", "alice"});
+        QCOMPARE(noText.exitCode, 2);
+        QVERIFY(noText.err.contains("Provide at least one text item"));
+
+        // No model: verbatim, so the page is global even for alice.
+        const Run stored = runKtx(
+            {"--project-dir", project, "ingest", "--text", note, "--user-id", "alice", "--json"});
+        QVERIFY2(stored.exitCode == 0, stored.err.constData());
+        QVERIFY(QFile::exists(project + "/wiki/global/holiday-calendar.md"));
+        QVERIFY(!QDir(project + "/wiki/user").exists());
+        const QJsonArray wiki = QJsonDocument::fromJson(stored.out)
+                                    .object()
+                                    .value("results")
+                                    .toArray()
+                                    .first()
+                                    .toObject()
+                                    .value("captured")
+                                    .toObject()
+                                    .value("wiki")
+                                    .toArray();
+        QCOMPARE(wiki, QJsonArray {"holiday-calendar"});
+
+        const Run help = runKtx({"ingest", "--help"});
+        QVERIFY(help.out.contains("--user-id <id>"));
+        QVERIFY(help.out.contains("local-cli"));
+    }
+
     void queryHistoryUnsupportedDriver()
     {
         QTemporaryDir tmp;

@@ -2,7 +2,8 @@
 // project in tests/data/dbt/shop builds, a structural ingest, then the dbt
 // source (folder and git URL): sources whose grain, constraints, enums and
 // joins match the dbt tests, one commit, a second run that changes nothing,
-// no model call with a model configured, and a clear error for a bad URL.
+// with a model one work unit whose page lands (and no call the second time),
+// and a clear error for a bad URL.
 #include "fakemodelserver.h"
 #include "ingest/contextsourcecheckout.h"
 #include "project/projectconfig.h"
@@ -16,6 +17,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -409,15 +411,36 @@ private Q_SLOTS:
         QCOMPARE(c.error().code, QStringLiteral("source_location_missing"));
     }
 
-    // With a model configured, the dbt path is still deterministic: the same
-    // files and no request to the model.
-    void modelConfiguredMakesNoCall()
+    // With a model configured, the deterministic extraction lands as with
+    // backend none and the model works one unit (the shop has 3 properties
+    // files: one unit for the project); a second run makes no model call.
+    void modelConfiguredRunsUnitsOnce()
     {
         const QString project = copyTemplate(QStringLiteral("model"));
         QVERIFY(!project.isEmpty());
         ktx::test::FakeModelServer fake;
-        fake.setScript([](const ktx::test::FakeModelServer::Request &, int) {
-            return ktx::test::FakeModelServer::Reply::say(QStringLiteral("unused"));
+        fake.setScript([](const ktx::test::FakeModelServer::Request &r, int) {
+            using Reply = ktx::test::FakeModelServer::Reply;
+            if (r.rawBody.contains("## Changes of this run"))
+                return Reply::say(QStringLiteral("nothing to reconcile"));
+            static const QRegularExpression schema(
+                QStringLiteral("raw-sources/shop_dbt/dbt/[^\\\\\"]+/models/marts/schema\\.yml"));
+            const QString raw = schema.match(QString::fromUtf8(r.rawBody)).captured(0);
+            const QList<Reply> steps {
+                Reply::call(QStringLiteral("record_verification_ledger"),
+                            {{QStringLiteral("summary"), QStringLiteral("read the marts")},
+                             {QStringLiteral("verifiedIdentifiers"),
+                              QJsonArray {QStringLiteral("orders.status")}}}),
+                Reply::call(QStringLiteral("wiki_write"),
+                            {{QStringLiteral("key"), QStringLiteral("shop-order-lifecycle")},
+                             {QStringLiteral("content"),
+                              QStringLiteral("---\nsummary: How a shop order moves through its "
+                                             "statuses.\nsl_refs:\n  - orders\n---\n\n# Order "
+                                             "lifecycle\n\nplaced, shipped, completed; returns go "
+                                             "return_pending then returned.\n")},
+                             {QStringLiteral("rawPaths"), QJsonArray {raw}}})};
+            const int at = r.toolResultCount();
+            return at < steps.size() ? steps.at(at) : Reply::say(QStringLiteral("done"));
         });
         const Run setup
             = runKtx({QStringLiteral("--project-dir"), project, QStringLiteral("setup"),
@@ -433,15 +456,42 @@ private Q_SLOTS:
         const Run run = runKtx({QStringLiteral("--project-dir"), project, QStringLiteral("ingest"),
                                 QStringLiteral("shop_dbt"), QStringLiteral("--json")});
         QVERIFY2(run.exitCode == 0, run.out.constData());
-        QCOMPARE(run.result(QStringLiteral("shop_dbt")).value(QStringLiteral("status")).toString(),
-                 QStringLiteral("done"));
-        QCOMPARE(fake.requests().size(), 0);
-        // Same bytes as the folder run with backend none (ingestFolderThenNothingChanges).
+        const QJsonObject r = run.result(QStringLiteral("shop_dbt"));
+        QCOMPARE(r.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        QCOMPARE(r.value(QStringLiteral("unitsRun")).toInt(), 1);
+        QCOMPARE(r.value(QStringLiteral("modelCalls")).toInt(), 1);
+        QVERIFY(fake.requests().size() >= 3);
+        QVERIFY(!r.value(QStringLiteral("runId")).toString().isEmpty());
+        const QString commit = r.value(QStringLiteral("commitId")).toString();
+        QCOMPARE(head(project), commit);
+        // What the unit wrote landed in the same commit as the extraction.
+        const QString page = git(project,
+                                 {QStringLiteral("show"),
+                                  commit + QStringLiteral(":wiki/global/shop-order-lifecycle.md")})
+                                 .second;
+        QVERIFY2(page.contains(QStringLiteral("summary: How a shop order moves")),
+                 qPrintable(page));
+        QVERIFY(page.contains(QStringLiteral("- orders")));
+        // The extraction is the same bytes as with backend none (ingestFolderThenNothingChanges).
         const QString reference = m_tmp.filePath(QStringLiteral("folder"));
         QFile a(reference + QStringLiteral("/semantic-layer/warehouse/stg_orders.yaml"));
         QFile b(project + QStringLiteral("/semantic-layer/warehouse/stg_orders.yaml"));
         QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
         QCOMPARE(b.readAll(), a.readAll());
+
+        // Same evidence: no model call, no commit.
+        const int requests = fake.requests().size();
+        const Run again
+            = runKtx({QStringLiteral("--project-dir"), project, QStringLiteral("ingest"),
+                      QStringLiteral("shop_dbt"), QStringLiteral("--json")});
+        QVERIFY2(again.exitCode == 0, again.out.constData());
+        const QJsonObject second = again.result(QStringLiteral("shop_dbt"));
+        QCOMPARE(second.value(QStringLiteral("unchanged")).toBool(), true);
+        QCOMPARE(second.value(QStringLiteral("modelCalls")).toInt(), 0);
+        QCOMPARE(fake.requests().size(), requests);
+        QCOMPARE(head(project), commit);
+        QCOMPARE(git(project, {QStringLiteral("status"), QStringLiteral("--porcelain")}).second,
+                 QString());
     }
 };
 

@@ -55,10 +55,37 @@ std::pair<int, QString> git(const QString &dir, const QStringList &args)
             QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError()).trimmed()};
 }
 
+// The memory agent of `ktx ingest --text`: keeps the note as a personal page
+// of the capturing user.
+Reply memoryScript(const FakeModelServer::Request &r)
+{
+    static const QRegularExpression rawP(QStringLiteral("### rawFiles\\\\n- ([^\\\\]+)\\\\n"));
+    const QString raw = rawP.match(QString::fromUtf8(r.rawBody)).captured(1);
+    switch (r.toolResultCount()) {
+    case 0:
+        return Reply::call(QStringLiteral("record_verification_ledger"),
+                           {{QStringLiteral("summary"), QStringLiteral("read the note")},
+                            {QStringLiteral("verifiedIdentifiers"), QJsonArray {}}});
+    case 1:
+        return Reply::call(
+            QStringLiteral("wiki_write"),
+            {{QStringLiteral("key"), QStringLiteral("report-format")},
+             {QStringLiteral("scope"), QStringLiteral("user")},
+             {QStringLiteral("content"),
+              QStringLiteral("---\nsummary: Wants weekly numbers as a table.\n---\n\nWeekly "
+                             "numbers as a table.\n")},
+             {QStringLiteral("rawPaths"), QJsonArray {raw}}});
+    default:
+        return Reply::say(QStringLiteral("kept as a personal note"));
+    }
+}
+
 Reply script(const FakeModelServer::Request &r)
 {
     if (r.rawBody.contains("## Changes of this run"))
         return Reply::say(QStringLiteral("nothing to reconcile"));
+    if (r.rawBody.contains("Skill: wiki_capture"))
+        return memoryScript(r);
     static const QRegularExpression tableP(
         QStringLiteral("### notes\\\\nTable ([A-Za-z0-9_]+) \\("));
     static const QRegularExpression rawP(QStringLiteral("### rawFiles\\\\n- ([^\\\\]+)\\\\n"));
@@ -300,6 +327,69 @@ private Q_SLOTS:
         QVERIFY(unparsable(project).isEmpty());
         QVERIFY(git(project, {"status", "--porcelain"}).second.isEmpty());
         QCOMPARE(git(project, {"fsck", "--no-progress"}).first, 0);
+    }
+
+    // `ktx ingest --text` with a model: the memory agent works as local-cli by
+    // default, as --user-id says otherwise; its personal page lands under
+    // wiki/user/<id>/ and --json names it user/<id>/<key>.
+    void textCaptureWorksInTheUsersScope()
+    {
+        const QString project = copyTemplate(QStringLiteral("memory"));
+        QVERIFY(!project.isEmpty());
+        const auto capture = [&](const QStringList &extra) {
+            return runKtx(QStringList {QStringLiteral("--project-dir"), project,
+                                       QStringLiteral("ingest"), QStringLiteral("--json")}
+                          + extra);
+        };
+        const auto capturedWiki = [](const Run &run) {
+            return QJsonDocument::fromJson(run.out)
+                .object()
+                .value(QLatin1String("results"))
+                .toArray()
+                .first()
+                .toObject()
+                .value(QLatin1String("captured"))
+                .toObject()
+                .value(QLatin1String("wiki"))
+                .toArray();
+        };
+        const auto capturedUser = [&] {
+            for (const QString &path : git(project,
+                                           {QStringLiteral("show"), QStringLiteral("--name-only"),
+                                            QStringLiteral("--format="), QStringLiteral("HEAD")})
+                                           .second.split(QLatin1Char('\n')))
+                if (path.endsWith(QLatin1String("/capture.json"))) {
+                    QFile f(project + QLatin1Char('/') + path);
+                    f.open(QIODevice::ReadOnly);
+                    return QJsonDocument::fromJson(f.readAll())
+                        .object()
+                        .value(QLatin1String("userId"))
+                        .toString();
+                }
+            return QString();
+        };
+
+        const Run mine = capture(
+            {QStringLiteral("--text"), QStringLiteral("I want weekly numbers as a table.")});
+        QVERIFY2(mine.exitCode == 0, mine.out.constData());
+        QCOMPARE(capturedWiki(mine), QJsonArray {QStringLiteral("user/local-cli/report-format")});
+        QVERIFY(QFile::exists(project + QStringLiteral("/wiki/user/local-cli/report-format.md")));
+        QCOMPARE(capturedUser(), QStringLiteral("local-cli"));
+
+        const Run alice = capture({QStringLiteral("--text"),
+                                   QStringLiteral("Alice: weekly numbers, as a table."),
+                                   QStringLiteral("--user-id"), QStringLiteral("alice")});
+        QVERIFY2(alice.exitCode == 0, alice.out.constData());
+        QCOMPARE(capturedWiki(alice), QJsonArray {QStringLiteral("user/alice/report-format")});
+        QVERIFY(QFile::exists(project + QStringLiteral("/wiki/user/alice/report-format.md")));
+        QCOMPARE(capturedUser(), QStringLiteral("alice"));
+        QVERIFY(!QFile::exists(project + QStringLiteral("/wiki/global/report-format.md")));
+        QVERIFY(git(project, {QStringLiteral("status"), QStringLiteral("--porcelain")})
+                    .second.isEmpty());
+
+        const Run bad = capture({QStringLiteral("--text"), QStringLiteral("x"),
+                                 QStringLiteral("--user-id"), QStringLiteral("../alice")});
+        QCOMPARE(bad.exitCode, 2);
     }
 
     void noModelSaysWhatItSkipped()
