@@ -585,31 +585,9 @@ Result<ContextSourceExtraction> LookmlSourceParser::extract(const ContextSourceI
     }
     const QString folder = QStringLiteral("semantic-layer/%1/").arg(input.warehouseConnectionId);
 
-    // Manifest tables by their member-native name, lower case.
-    QHash<QString, SemanticSource> tables;
-    for (auto it = input.baseFiles.cbegin(); it != input.baseFiles.cend(); ++it) {
-        if (!it.key().startsWith(folder) || !it.key().contains(QLatin1String("/_schema/")))
-            continue;
-        QList<SourceIssue> issues;
-        for (const SemanticSource &s : SourceLoader::manifestEntries(it.value(), it.key(), &issues))
-            tables.insert(s.table.toLower(), s);
-    }
-    // Projects scanned by ktx hold one standalone source per table instead of
-    // manifest shards: those are the warehouse's tables too (by full and bare
-    // name; a manifest entry of the same table wins).
-    for (auto it = input.baseFiles.cbegin(); it != input.baseFiles.cend(); ++it) {
-        if (!it.key().startsWith(folder) || it.key().contains(QLatin1String("/_schema/")))
-            continue;
-        for (const SourceLoader::Loaded &loaded :
-             SourceLoader::fromYamlFile(it.value(), it.key())) {
-            if (!loaded.source || loaded.source->overlay || loaded.source->table.isEmpty())
-                continue;
-            const QString full = loaded.source->table.toLower();
-            for (const QString &key : {full, full.section(QLatin1Char('.'), -1)})
-                if (!tables.contains(key))
-                    tables.insert(key, *loaded.source);
-        }
-    }
+    // The warehouse's tables: manifest entries and ktx's own table sources.
+    const QHash<QString, SemanticSource> tables
+        = SourceYamlMerge::warehouseTables(input.baseFiles, folder);
 
     // Models on another Looker connection than the one this warehouse mirrors
     // write no semantic sources; their explores still reach the wiki.

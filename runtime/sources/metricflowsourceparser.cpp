@@ -794,25 +794,6 @@ private:
     QSet<QString> m_visiting;
 };
 
-// Warehouse tables from the `_schema/` manifests of the base files, by lower-case
-// last name part.
-QHash<QString, SemanticSource> manifestTables(const QMap<QString, QByteArray> &baseFiles)
-{
-    QHash<QString, SemanticSource> tables;
-    for (auto it = baseFiles.cbegin(); it != baseFiles.cend(); ++it) {
-        if (!it.key().contains(QLatin1String("_schema/")))
-            continue;
-        QList<SourceIssue> issues;
-        for (const SemanticSource &s :
-             SourceLoader::manifestEntries(it.value(), it.key(), &issues)) {
-            const QString last = s.table.section(QLatin1Char('.'), -1).toLower();
-            if (!last.isEmpty() && !tables.contains(last))
-                tables.insert(last, s);
-        }
-    }
-    return tables;
-}
-
 YamlValue descriptions(const QString &text)
 {
     YamlValue d = YamlValue::mapping();
@@ -850,9 +831,10 @@ MetricFlowSourceParser::extract(const ContextSourceInput &input) const
     QList<QPair<const MfMetric *, QString>> notExpressed;
     MetricTranslator translator(project);
     const QMap<QString, QList<OutMeasure>> measures = translator.run(&notExpressed);
-    const QHash<QString, SemanticSource> tables = manifestTables(input.baseFiles);
     const QString connection
         = input.warehouseConnectionId.isEmpty() ? input.connectionId : input.warehouseConnectionId;
+    const QHash<QString, SemanticSource> tables = SourceYamlMerge::warehouseTables(
+        input.baseFiles, QStringLiteral("semantic-layer/%1/").arg(connection));
 
     // Per file, what was left out, for its wiki page.
     QMap<QString, QStringList> leftOut;

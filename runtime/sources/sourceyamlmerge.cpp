@@ -88,6 +88,37 @@ QString SourceYamlMerge::joinKey(const YamlValue &v)
         + (alias ? alias->scalarText() : QString());
 }
 
+QHash<QString, SemanticSource>
+SourceYamlMerge::warehouseTables(const QMap<QString, QByteArray> &files, const QString &folder)
+{
+    QList<SemanticSource> manifest;
+    QList<SemanticSource> standalone;
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        if (!it.key().startsWith(folder))
+            continue;
+        if (it.key().contains(QLatin1String("/_schema/"))) {
+            QList<SourceIssue> issues;
+            manifest += SourceLoader::manifestEntries(it.value(), it.key(), &issues);
+            continue;
+        }
+        for (const SourceLoader::Loaded &loaded : SourceLoader::fromYamlFile(it.value(), it.key()))
+            if (loaded.source && !loaded.source->overlay && !loaded.source->table.isEmpty())
+                standalone << *loaded.source;
+    }
+    QHash<QString, SemanticSource> tables;
+    // Full names first, manifest before sources; then bare names in the same order.
+    for (const bool bare : {false, true})
+        for (const QList<SemanticSource> *set : {&manifest, &standalone})
+            for (const SemanticSource &s : *set) {
+                QString key = s.table.toLower();
+                if (bare)
+                    key = key.section(QLatin1Char('.'), -1);
+                if (!key.isEmpty() && !tables.contains(key))
+                    tables.insert(key, s);
+            }
+    return tables;
+}
+
 QString SourceYamlMerge::qualifyMeasureNames(const QString &expr, const QString &source,
                                              const QSet<QString> &measureNames)
 {

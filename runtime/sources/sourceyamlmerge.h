@@ -2,8 +2,10 @@
 
 #include "project/yamlnode.h"
 #include "project/yamlvalue.h"
+#include "semantic/semanticsource.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QSet>
@@ -31,6 +33,14 @@ QString joinKey(const YamlValue &join); // `to` + `alias`
 // The path of the file in `folder` (outside _schema/) that declares `source`, or empty.
 QString existingSourceFile(const QMap<QString, QByteArray> &files, const QString &folder,
                            const QString &source);
+
+// The warehouse's tables as `folder` (semantic-layer/<warehouse>/) describes
+// them, by lower-case full name and by bare last name part: the manifest
+// entries of its _schema/ shards and, for projects ktx scanned itself, its
+// standalone table sources. A manifest entry wins over a source of the same
+// table, a full name over a bare one.
+QHash<QString, SemanticSource> warehouseTables(const QMap<QString, QByteArray> &files,
+                                               const QString &folder);
 
 // ktx reads an unqualified name in a measure that is also a measure of the
 // source as a reference to that measure; MetricFlow and LookML routinely name a
