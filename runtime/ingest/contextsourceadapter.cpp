@@ -3,7 +3,6 @@
 #include "project/yamldocument.h"
 #include "sources/lookmlparser.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -185,19 +184,6 @@ Result<QString> ContextSourceAdapter::latestSync(const BaseTree &base,
             QStringLiteral("No %1 evidence of \"%2\" is staged.").arg(m_driver, connectionId),
             QStringLiteral("Run `ktx ingest %1`.").arg(connectionId));
     return QString(prefix + latest);
-}
-
-QJsonObject ContextSourceAdapter::hashes(const BaseTree &base, const QString &syncDir) const
-{
-    QJsonObject out;
-    const QString prefix = syncDir + QLatin1Char('/');
-    for (auto it = base.cbegin(); it != base.cend(); ++it)
-        if (it.key().startsWith(prefix))
-            out.insert(
-                it.key().mid(prefix.size()),
-                QString::fromLatin1(
-                    QCryptographicHash::hash(it.value(), QCryptographicHash::Sha256).toHex()));
-    return out;
 }
 
 Result<IngestProjection> ContextSourceAdapter::projection(const BaseTree &base)

@@ -47,7 +47,6 @@ public:
 
     QString sourceKey() const override { return m_driver; }
     Result<QString> latestSync(const BaseTree &base, const QString &connectionId) const override;
-    QJsonObject hashes(const BaseTree &base, const QString &syncDir) const override;
     QList<WorkUnit> plan(const BaseTree &base, const QString &syncDir,
                          const IngestDiff &diff) const override;
     QString skillPrompt() const override;

@@ -42,8 +42,9 @@ public:
     // The newest sync folder (repository path, e.g. raw-sources/<conn>/<key>/<syncId>)
     // in the base tree, or an error when the source was never staged.
     virtual Result<QString> latestSync(const BaseTree &base, const QString &connectionId) const = 0;
-    // Hashes of every file of the sync folder, keyed by path inside it.
-    virtual QJsonObject hashes(const BaseTree &base, const QString &syncDir) const = 0;
+    // Hashes of every file of the sync folder, keyed by path inside it (the
+    // default: SHA-256 of each file's bytes).
+    virtual QJsonObject hashes(const BaseTree &base, const QString &syncDir) const;
     // Work units for the changed files (every file when `diff` says a shared input changed).
     virtual QList<WorkUnit> plan(const BaseTree &base, const QString &syncDir,
                                  const IngestDiff &diff) const = 0;

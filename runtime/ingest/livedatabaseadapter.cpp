@@ -30,6 +30,19 @@ Result<QString> LiveDatabaseAdapter::latestSync(const BaseTree &base,
     return QString(prefix + latest);
 }
 
+QJsonObject IngestSourceAdapter::hashes(const BaseTree &base, const QString &syncDir) const
+{
+    QJsonObject out;
+    const QString prefix = syncDir + QLatin1Char('/');
+    for (auto it = base.cbegin(); it != base.cend(); ++it)
+        if (it.key().startsWith(prefix))
+            out.insert(
+                it.key().mid(prefix.size()),
+                QString::fromLatin1(
+                    QCryptographicHash::hash(it.value(), QCryptographicHash::Sha256).toHex()));
+    return out;
+}
+
 QJsonObject LiveDatabaseAdapter::hashes(const BaseTree &base, const QString &syncDir) const
 {
     QJsonObject out;

@@ -1,6 +1,5 @@
 #include "ingest/textmemoryadapter.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -72,19 +71,6 @@ Result<QString> TextMemoryAdapter::latestSync(const BaseTree &base, const QStrin
             QStringLiteral("no_capture"),
             QStringLiteral("The captured note %1 is not in the run's base.").arg(notePath()));
     return syncDir();
-}
-
-QJsonObject TextMemoryAdapter::hashes(const BaseTree &base, const QString &syncDir) const
-{
-    QJsonObject out;
-    const QString prefix = syncDir + QLatin1Char('/');
-    for (auto it = base.cbegin(); it != base.cend(); ++it)
-        if (it.key().startsWith(prefix))
-            out.insert(
-                it.key().mid(prefix.size()),
-                QString::fromLatin1(
-                    QCryptographicHash::hash(it.value(), QCryptographicHash::Sha256).toHex()));
-    return out;
 }
 
 QList<WorkUnit> TextMemoryAdapter::plan(const BaseTree &base, const QString &syncDir,

@@ -42,7 +42,6 @@ public:
 
     QString sourceKey() const override { return QStringLiteral("text-memory"); }
     Result<QString> latestSync(const BaseTree &base, const QString &connectionId) const override;
-    QJsonObject hashes(const BaseTree &base, const QString &syncDir) const override;
     QList<WorkUnit> plan(const BaseTree &base, const QString &syncDir,
                          const IngestDiff &diff) const override;
     QString skillPrompt() const override;
