@@ -143,6 +143,18 @@ LoopResult IngestRun::runLoop(const LoopRequest &request, const AgentEventSink &
     return m_runtime->run(request, sink);
 }
 
+void IngestRun::postToolCall(const QString &unitKey, const AgentEvent &e)
+{
+    // Outputs are cut: the event log is read back whole by the run view.
+    post(Type::ToolCall, unitKey,
+         {{QStringLiteral("toolCallId"), e.toolCallId},
+          {QStringLiteral("tool"), e.toolName},
+          {QStringLiteral("input"), e.input},
+          {QStringLiteral("output"), e.output.left(20000)},
+          {QStringLiteral("isError"), e.isError},
+          {QStringLiteral("durationMs"), double(e.durationMs)}});
+}
+
 void IngestRun::post(IngestEvent::Type type, const QString &unitKey, const QJsonObject &data)
 {
     IngestEvent e;
@@ -589,13 +601,7 @@ WorkUnitOutcome IngestRun::runOneUnit(const WorkUnit &unit, const Acquired &acqu
             switch (e.kind) {
             case AgentEvent::Kind::ToolCallFinished:
                 ++toolCalls;
-                post(Type::ToolCall, unit.unitKey,
-                     {{QStringLiteral("toolCallId"), e.toolCallId},
-                      {QStringLiteral("tool"), e.toolName},
-                      {QStringLiteral("input"), e.input},
-                      {QStringLiteral("output"), e.output.left(20000)},
-                      {QStringLiteral("isError"), e.isError},
-                      {QStringLiteral("durationMs"), double(e.durationMs)}});
+                postToolCall(unit.unitKey, e);
                 post(Type::UnitStep, unit.unitKey, {{QStringLiteral("toolCalls"), toolCalls}});
                 break;
             case AgentEvent::Kind::ModelText:
@@ -865,13 +871,7 @@ QString IngestRun::resolveConflict(const IntegrationConflict &conflict, ContextO
         request.cancel = m_options.cancel;
         const LoopResult r = runLoop(request, [&](const AgentEvent &e) {
             if (e.kind == AgentEvent::Kind::ToolCallFinished)
-                post(Type::ToolCall, unit,
-                     {{QStringLiteral("toolCallId"), e.toolCallId},
-                      {QStringLiteral("tool"), e.toolName},
-                      {QStringLiteral("input"), e.input},
-                      {QStringLiteral("output"), e.output.left(20000)},
-                      {QStringLiteral("isError"), e.isError},
-                      {QStringLiteral("durationMs"), double(e.durationMs)}});
+                postToolCall(unit, e);
         });
         if (r.stopReason == StopReason::Cancelled || m_options.cancel.isCancelled())
             break;
@@ -1052,13 +1052,7 @@ Result<IngestRun::Reconciled> IngestRun::reconcile(const Acquired &acquired, con
     Q_UNUSED(planned);
     const LoopResult result = runLoop(request, [&](const AgentEvent &e) {
         if (e.kind == AgentEvent::Kind::ToolCallFinished)
-            post(Type::ToolCall, QStringLiteral("reconcile"),
-                 {{QStringLiteral("toolCallId"), e.toolCallId},
-                  {QStringLiteral("tool"), e.toolName},
-                  {QStringLiteral("input"), e.input},
-                  {QStringLiteral("output"), e.output.left(20000)},
-                  {QStringLiteral("isError"), e.isError},
-                  {QStringLiteral("durationMs"), double(e.durationMs)}});
+            postToolCall(QStringLiteral("reconcile"), e);
         else if (e.kind == AgentEvent::Kind::ModelText && !e.text.trimmed().isEmpty())
             post(Type::ModelMessage, QStringLiteral("reconcile"),
                  {{QStringLiteral("text"), e.text}});

@@ -186,6 +186,8 @@ private:
     QStringList allowedConnections() const;
     bool modelAvailable() const;
     void post(IngestEvent::Type type, const QString &unitKey, const QJsonObject &data);
+    // A finished tool call of an agent loop, as a ToolCall event of `unitKey`.
+    void postToolCall(const QString &unitKey, const AgentEvent &e);
     void enter(IngestPhase phase);
 
     IngestRunOptions m_options;
